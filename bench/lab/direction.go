@@ -1,0 +1,176 @@
+package lab
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/swarm-project/swarm/bench/linkem"
+)
+
+// packet is a buffer from the pool with its length and due time.
+type packet struct {
+	buf *[bufSize]byte
+	n   int
+	due time.Duration
+}
+
+var bufPool = sync.Pool{New: func() any { return new([bufSize]byte) }}
+
+// direction is one way of one link. The reader goroutine of the source
+// device runs the model (send); the direction's own releaser goroutine
+// holds packets until their due time and writes them to the destination.
+type direction struct {
+	name  string
+	out   *tunDevice
+	clk   clock
+	timer *wakeTimer
+	in    chan []packet
+
+	mu   sync.Mutex // guards link
+	link *linkem.Link
+
+	armMu   sync.Mutex // orders timer arming between reader and releaser
+	armedAt time.Duration
+
+	pending  linkem.Pending[packet] // owned by the releaser
+	released atomic.Uint64
+	refused  atomic.Uint64
+}
+
+func newDirection(name string, cfg linkem.Config, seed uint64, out *tunDevice, clk clock) (*direction, error) {
+	l, err := linkem.New(cfg, seed)
+	if err != nil {
+		return nil, err
+	}
+	t, err := newWakeTimer()
+	if err != nil {
+		return nil, err
+	}
+	return &direction{name: name, out: out, clk: clk, timer: t, link: l,
+		in: make(chan []packet, 4096), armedAt: never}, nil
+}
+
+// model runs the link model over a batch read at now. Packets to deliver
+// (and their duplicates) are appended to batch; dropped ones go back to the
+// pool.
+func (d *direction) model(now time.Duration, pkts []packet, batch []packet) []packet {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, p := range pkts {
+		v := d.link.Send(now, p.n)
+		if v.Fate != linkem.Deliver {
+			bufPool.Put(p.buf)
+			continue
+		}
+		p.due = v.Due
+		batch = append(batch, p)
+		if v.Dup {
+			c := bufPool.Get().(*[bufSize]byte)
+			copy(c[:p.n], p.buf[:p.n])
+			batch = append(batch, packet{buf: c, n: p.n, due: v.Due})
+		}
+	}
+	return batch
+}
+
+// hand passes a batch to the releaser and wakes it if the batch is due
+// before the releaser planned to wake.
+func (d *direction) hand(ctx context.Context, batch []packet) bool {
+	first := never
+	for _, p := range batch {
+		first = min(first, p.due)
+	}
+	select {
+	case d.in <- batch:
+	case <-ctx.Done():
+		return false
+	}
+	d.arm(first, true)
+	return true
+}
+
+// arm sets the wake time; an earlier-only arm (from the reader) never
+// postpones a wake the releaser asked for.
+func (d *direction) arm(t time.Duration, earlierOnly bool) {
+	d.armMu.Lock()
+	defer d.armMu.Unlock()
+	if earlierOnly && t >= d.armedAt {
+		return
+	}
+	d.armedAt = t
+	_ = d.timer.armAt(t)
+}
+
+// release is the releaser goroutine: it writes packets at their due times.
+func (d *direction) release(ctx context.Context) {
+	out := make([][]byte, 0, 256)
+	done := make([]*[bufSize]byte, 0, 256)
+	for ctx.Err() == nil {
+		d.drain()
+		for {
+			out, done = d.popDue(d.clk.now(), out[:0], done[:0])
+			if len(out) == 0 {
+				break
+			}
+			refused, _ := d.out.writeBatch(out)
+			d.released.Add(uint64(len(out) - refused))
+			d.refused.Add(uint64(refused))
+			for _, b := range done {
+				bufPool.Put(b)
+			}
+		}
+		next, ok := d.pending.NextDue()
+		if !ok {
+			next = never
+		}
+		d.arm(next, false)
+		if len(d.in) > 0 {
+			continue
+		}
+		if d.timer.wait() != nil {
+			return
+		}
+	}
+}
+
+func (d *direction) drain() {
+	for {
+		select {
+		case b := <-d.in:
+			for _, p := range b {
+				d.pending.Push(p.due, p)
+			}
+		default:
+			return
+		}
+	}
+}
+
+func (d *direction) popDue(now time.Duration, out [][]byte, done []*[bufSize]byte) ([][]byte, []*[bufSize]byte) {
+	for len(out) < cap(out) {
+		p, ok := d.pending.PopDue(now)
+		if !ok {
+			break
+		}
+		out = append(out, p.buf[:p.n])
+		done = append(done, p.buf)
+	}
+	return out, done
+}
+
+// DirStats are the counters of one direction of a link.
+type DirStats struct {
+	Name     string
+	Link     linkem.Stats
+	Released uint64 // packets written to the destination
+	Refused  uint64 // packets the destination kernel refused
+}
+
+func (d *direction) stats() DirStats {
+	d.mu.Lock()
+	s := d.link.Stats()
+	d.mu.Unlock()
+	return DirStats{Name: d.name, Link: s, Released: d.released.Load(), Refused: d.refused.Load()}
+}

@@ -1,0 +1,86 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/swarm-project/swarm/node/config"
+)
+
+type daemonFlags struct {
+	listen []string
+	api    string
+	port   int
+}
+
+func newDaemonCmd(e *env) *cobra.Command {
+	var f daemonFlags
+	cmd := &cobra.Command{
+		Use:   "daemon",
+		Short: "Run a node: libp2p host, chunk index and local API, until interrupted",
+		Args:  cobra.NoArgs,
+		RunE:  func(cmd *cobra.Command, _ []string) error { return runDaemon(cmd.Context(), e, f) },
+	}
+	cmd.Flags().StringArrayVar(&f.listen, "listen", nil, "libp2p listen multiaddr (repeatable; default from config)")
+	cmd.Flags().StringVar(&f.api, "api", "", "local API address HOST:PORT (port 0 picks one; default from config)")
+	cmd.Flags().IntVar(&f.port, "port", -1, "listen on this port for every default transport (0 picks free ports)")
+	return cmd
+}
+
+func runDaemon(ctx context.Context, e *env, f daemonFlags) error {
+	repo, err := config.RepoDir(e.repoFlag)
+	if err != nil {
+		return &usageError{err.Error()}
+	}
+	cfg, err := config.Load(repo)
+	if err != nil {
+		return &usageError{fmt.Sprintf("%v", err)}
+	}
+	listen := f.listen
+	if len(listen) == 0 {
+		listen = withPort(cfg.Listen, f.port)
+	}
+	apiAddr := f.api
+	if apiAddr == "" {
+		apiAddr = cfg.API
+	}
+	n, err := openNode(repo, listen, newLogger(slog.LevelInfo))
+	if err != nil {
+		return err
+	}
+	defer n.Close()
+	ep, err := n.ServeAPI(apiAddr, true)
+	if err != nil {
+		return err
+	}
+	id := n.ID()
+	fmt.Fprintf(e.stdout, "swarm daemon %s\nAPI http://%s\n", id.ID, ep.Addr)
+	for _, a := range id.Addrs {
+		fmt.Fprintf(e.stdout, "listening on %s\n", a)
+	}
+	<-ctx.Done()
+	fmt.Fprintln(e.stdout, "shutting down")
+	return nil
+}
+
+// withPort replaces the port of /tcp/N and /udp/N components when port >= 0.
+func withPort(addrs []string, port int) []string {
+	if port < 0 {
+		return addrs
+	}
+	out := make([]string, len(addrs))
+	for i, a := range addrs {
+		parts := strings.Split(a, "/")
+		for j := 0; j+1 < len(parts); j++ {
+			if parts[j] == "tcp" || parts[j] == "udp" {
+				parts[j+1] = fmt.Sprint(port)
+			}
+		}
+		out[i] = strings.Join(parts, "/")
+	}
+	return out
+}

@@ -1,0 +1,72 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/swarm-project/swarm/node"
+	"github.com/swarm-project/swarm/node/apiclient"
+	"github.com/swarm-project/swarm/node/config"
+)
+
+var errRepoLocked = errors.New("repo locked")
+
+// newLogger returns the stderr logger, at SWARM_LOG's level (def if unset).
+func newLogger(def slog.Level) *slog.Logger {
+	level := def
+	switch strings.ToLower(os.Getenv("SWARM_LOG")) {
+	case "debug":
+		level = slog.LevelDebug
+	case "info":
+		level = slog.LevelInfo
+	case "warn":
+		level = slog.LevelWarn
+	case "error":
+		level = slog.LevelError
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+}
+
+// withClient runs fn against the repo's daemon, or, if none runs, against
+// an embedded node that lives for the duration of fn and only dials out.
+func withClient(ctx context.Context, e *env, fn func(c *apiclient.Client) error) error {
+	repo, err := config.RepoDir(e.repoFlag)
+	if err != nil {
+		return &usageError{err.Error()}
+	}
+	c, err := apiclient.FromRepo(ctx, repo)
+	if err == nil {
+		return fn(c)
+	}
+	if !errors.Is(err, apiclient.ErrNoDaemon) {
+		return err
+	}
+	n, err := openNode(repo, []string{}, newLogger(slog.LevelWarn))
+	if err != nil {
+		return err
+	}
+	defer n.Close()
+	ep, err := n.ServeAPI("127.0.0.1:0", false)
+	if err != nil {
+		return err
+	}
+	return fn(apiclient.New(ep.Addr, ep.Token))
+}
+
+// openNode opens the repo's node, turning setup failures into clear errors.
+func openNode(repo string, listen []string, log *slog.Logger) (*node.Node, error) {
+	n, err := node.New(node.Options{Repo: repo, Listen: listen, Log: log})
+	switch {
+	case err == nil:
+		return n, nil
+	case errors.Is(err, config.ErrNotInitialized):
+		return nil, &usageError{fmt.Sprintf("%s: repo not initialised; run `swarm init` first (or pass --repo)", repo)}
+	case errors.Is(err, node.ErrRepoLocked):
+		return nil, fmt.Errorf("%w: %s is in use by another swarm process, whose API does not answer: %v", errRepoLocked, repo, err)
+	}
+	return nil, err
+}

@@ -1,0 +1,123 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/swarm-project/swarm/node/apiclient"
+	"github.com/swarm-project/swarm/node/apitype"
+)
+
+type getFlags struct {
+	out    string
+	peers  []string
+	asJSON bool
+}
+
+func newGetCmd(e *env) *cobra.Command {
+	var f getFlags
+	cmd := &cobra.Command{
+		Use:   "get CID",
+		Short: "Download a root, verifying every chunk; resumes after an interruption",
+		Long: `get fetches the manifest of CID and every chunk it lists from the local
+index and from the peers given with --peer, verifies each chunk against its
+CID before writing it, and writes into a temporary name next to the
+destination (.NAME.swarm-partial), renamed into place only when complete.
+Interrupted (Ctrl-C, kill, crash)? Run the same command again: only missing
+chunks are fetched. The destination must not exist.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return runGet(cmd.Context(), e, args[0], f) },
+	}
+	cmd.Flags().StringVarP(&f.out, "output", "o", "", "destination path (default: the content's name in the current directory)")
+	cmd.Flags().StringArrayVar(&f.peers, "peer", nil, "multiaddr of a peer that has the content, ending in /p2p/ID (repeatable)")
+	cmd.Flags().BoolVar(&f.asJSON, "json", false, "print a JSON summary: bytes, seconds, goodput, bytes per source")
+	return cmd
+}
+
+func runGet(ctx context.Context, e *env, root string, f getFlags) error {
+	return withClient(ctx, e, func(c *apiclient.Client) error {
+		out, err := destination(ctx, c, root, f)
+		if err != nil {
+			return err
+		}
+		bar := newProgressBar(e.stderr, !f.asJSON, "fetched")
+		res, err := c.Get(ctx, apitype.GetRequest{CID: root, Out: out, Peers: f.peers}, bar.update)
+		bar.finish()
+		if err != nil {
+			return err
+		}
+		if f.asJSON {
+			return json.NewEncoder(e.stdout).Encode(getJSON(res))
+		}
+		printGetSummary(e, res)
+		return nil
+	})
+}
+
+// destination is -o made absolute, or the manifest's name in the current
+// directory.
+func destination(ctx context.Context, c *apiclient.Client, root string, f getFlags) (string, error) {
+	if f.out != "" {
+		return filepath.Abs(f.out)
+	}
+	ls, err := c.Ls(ctx, root, f.peers)
+	if err != nil {
+		return "", err
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(wd, ls.Name), nil
+}
+
+// getSummary is the --json output; field names are part of the CLI contract.
+type getSummary struct {
+	Root        string            `json:"root"`
+	Dest        string            `json:"dest"`
+	Bytes       int64             `json:"bytes"`
+	Resumed     int64             `json:"resumed"`
+	Total       int64             `json:"total"`
+	Seconds     float64           `json:"seconds"`
+	GoodputMbps float64           `json:"goodput_mbps"`
+	Sources     map[string]int64  `json:"sources"`
+	Dropped     map[string]string `json:"dropped,omitempty"`
+}
+
+func getJSON(r *apitype.GetResult) getSummary {
+	s := getSummary{Root: r.Root, Dest: r.Dest, Bytes: r.Bytes, Resumed: r.Resumed, Total: r.Total,
+		Seconds: r.Seconds, GoodputMbps: r.GoodputMbps, Sources: map[string]int64{}}
+	for _, src := range r.Sources {
+		s.Sources[src.Name] = src.Bytes
+		if src.Dropped != "" {
+			if s.Dropped == nil {
+				s.Dropped = map[string]string{}
+			}
+			s.Dropped[src.Name] = src.Dropped
+		}
+	}
+	return s
+}
+
+func printGetSummary(e *env, r *apitype.GetResult) {
+	fmt.Fprintf(e.stdout, "fetched %s in %.1fs (%.1f Mbit/s) into %s", humanBytes(r.Bytes), r.Seconds, r.GoodputMbps, r.Dest)
+	if r.Resumed > 0 {
+		fmt.Fprintf(e.stdout, "; %s were already verified from an earlier run", humanBytes(r.Resumed))
+	}
+	fmt.Fprintln(e.stdout)
+	for _, s := range r.Sources {
+		if s.Bytes == 0 && s.Dropped == "" {
+			continue
+		}
+		fmt.Fprintf(e.stdout, "  %-60s %10s", s.Name, humanBytes(s.Bytes))
+		if s.Dropped != "" {
+			fmt.Fprintf(e.stdout, "  DROPPED: %s", s.Dropped)
+		}
+		fmt.Fprintln(e.stdout)
+	}
+}

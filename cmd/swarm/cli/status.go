@@ -1,0 +1,44 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/swarm-project/swarm/node/apiclient"
+)
+
+func newStatusCmd(e *env) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "status",
+		Short: "Show the node: identity, peers, index and running transfers",
+		Args:  cobra.NoArgs,
+		RunE:  func(cmd *cobra.Command, _ []string) error { return runStatus(cmd.Context(), e, asJSON) },
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+func runStatus(ctx context.Context, e *env, asJSON bool) error {
+	return withClient(ctx, e, func(c *apiclient.Client) error {
+		st, err := c.Status(ctx)
+		if err != nil {
+			return err
+		}
+		if asJSON {
+			return json.NewEncoder(e.stdout).Encode(st)
+		}
+		fmt.Fprintf(e.stdout, "peer id   %s\npeers     %d\nchunks    %d\npins      %d\nblobs     %d (%s)\nunfinished downloads %d\n",
+			st.ID, st.Peers, st.Chunks, st.Pins, st.Blobs, humanBytes(st.BlobBytes), st.Journals)
+		for _, a := range st.Addrs {
+			fmt.Fprintf(e.stdout, "address   %s\n", a)
+		}
+		for _, t := range st.Transfers {
+			fmt.Fprintf(e.stdout, "%-4s %s  %s\n", t.Kind, t.Target, progressLine("", t.Progress))
+		}
+		return nil
+	})
+}

@@ -1,0 +1,137 @@
+// Package apitype holds the JSON types of the node's local HTTP API, shared
+// by the server (node/api) and the client (node/apiclient). See
+// docs/spec/api.md.
+package apitype
+
+// Error codes carried by Error.Code; the CLI maps them to exit codes.
+const (
+	CodeUsage       = "usage"       // bad request: malformed CID, missing field
+	CodeNotFound    = "not_found"   // no source has the content
+	CodeInvalid     = "invalid"     // content failed validation: not a manifest, hostile manifest
+	CodeIO          = "io"          // local filesystem: destination exists, not writable, disk full
+	CodeInterrupted = "interrupted" // cancelled; resumable
+	CodeInternal    = "internal"
+)
+
+// Error is the body of a failed request, or the last event of a stream.
+type Error struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// ID answers GET /v1/id.
+type ID struct {
+	ID    string   `json:"id"`
+	Addrs []string `json:"addrs"`
+}
+
+// AddRequest is the body of POST /v1/add.
+type AddRequest struct {
+	Path string `json:"path"` // absolute
+	Name string `json:"name,omitempty"`
+}
+
+// GetRequest is the body of POST /v1/get.
+type GetRequest struct {
+	CID   string   `json:"cid"`
+	Out   string   `json:"out"` // absolute destination path
+	Peers []string `json:"peers,omitempty"`
+}
+
+// Event is one line of the NDJSON stream /v1/add and /v1/get answer with:
+// any number of "progress" events, then one "done" or "error".
+type Event struct {
+	Type     string     `json:"type"` // progress, done, error
+	Progress *Progress  `json:"progress,omitempty"`
+	Add      *AddResult `json:"add,omitempty"`
+	Get      *GetResult `json:"get,omitempty"`
+	Error    *Error     `json:"error,omitempty"`
+}
+
+// Progress of an add (bytes hashed) or a get (bytes verified).
+type Progress struct {
+	Bytes   int64        `json:"bytes"`
+	Total   int64        `json:"total"`
+	Resumed int64        `json:"resumed,omitempty"`
+	Seconds float64      `json:"seconds"`
+	Sources []SourceStat `json:"sources,omitempty"`
+}
+
+// SourceStat is one source's share of a get.
+type SourceStat struct {
+	Name    string `json:"name"`
+	Bytes   int64  `json:"bytes"`
+	Chunks  int    `json:"chunks"`
+	Dropped string `json:"dropped,omitempty"`
+}
+
+// AddResult is the outcome of an add.
+type AddResult struct {
+	Root    string  `json:"root"`
+	Name    string  `json:"name"`
+	Files   int     `json:"files"`
+	Dirs    int     `json:"dirs"`
+	Bytes   int64   `json:"bytes"`
+	Skipped int     `json:"skipped"` // symlinks and special files not added
+	Seconds float64 `json:"seconds"`
+}
+
+// GetResult is the outcome of a get.
+type GetResult struct {
+	Root        string       `json:"root"`
+	Dest        string       `json:"dest"`
+	Bytes       int64        `json:"bytes"`   // fetched in this run
+	Resumed     int64        `json:"resumed"` // already verified from an earlier run
+	Total       int64        `json:"total"`
+	Seconds     float64      `json:"seconds"`
+	GoodputMbps float64      `json:"goodput_mbps"`
+	Sources     []SourceStat `json:"sources"`
+}
+
+// Entry is one line of GET /v1/ls/{cid}.
+type Entry struct {
+	Path   string `json:"path"`
+	Kind   string `json:"kind"` // file, dir
+	Mode   string `json:"mode"`
+	Size   int64  `json:"size"`
+	Chunks int    `json:"chunks"`
+}
+
+// Ls answers GET /v1/ls/{cid}.
+type Ls struct {
+	Root      string  `json:"root"`
+	Name      string  `json:"name"`
+	ChunkSize uint32  `json:"chunk_size"`
+	Entries   []Entry `json:"entries"`
+}
+
+// Pin is one named root.
+type Pin struct {
+	Name  string `json:"name"`
+	Root  string `json:"root"`
+	Added string `json:"added"`
+}
+
+// Status answers GET /v1/status.
+type Status struct {
+	ID        string     `json:"id"`
+	Addrs     []string   `json:"addrs"`
+	Peers     int        `json:"peers"`
+	Chunks    int64      `json:"chunks"`
+	Blobs     int64      `json:"blobs"`
+	BlobBytes int64      `json:"blob_bytes"`
+	Pins      int64      `json:"pins"`
+	Journals  int64      `json:"journals"`
+	Transfers []Transfer `json:"transfers"`
+	Uptime    float64    `json:"uptime_seconds"`
+}
+
+// Transfer is a running add or get.
+type Transfer struct {
+	Kind     string   `json:"kind"` // add, get
+	Target   string   `json:"target"`
+	Progress Progress `json:"progress"`
+}
+
+// Error makes *Error an error, so it crosses the API intact.
+func (e *Error) Error() string { return e.Message }

@@ -1,0 +1,219 @@
+package node
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/ipfs/go-cid"
+	"github.com/libp2p/go-libp2p/core/peer"
+	ma "github.com/multiformats/go-multiaddr"
+	"github.com/zeebo/blake3"
+
+	"github.com/swarm-project/swarm/catalog"
+	"github.com/swarm-project/swarm/chunker/manifest"
+	"github.com/swarm-project/swarm/node/apitype"
+	"github.com/swarm-project/swarm/swarm/fetch"
+)
+
+const connectTimeout = 30 * time.Second
+
+// Get downloads a root into req.Out from the local store and the given
+// peers, verifying every chunk, resuming from the journal of an earlier
+// attempt, and renaming into place only when complete.
+func (n *Node) Get(ctx context.Context, req apitype.GetRequest, progress func(apitype.Progress)) (*apitype.GetResult, error) {
+	root, err := parseRoot(req.CID)
+	if err != nil {
+		return nil, err
+	}
+	if !filepath.IsAbs(req.Out) {
+		return nil, badRequest("get: destination %q is not absolute", req.Out)
+	}
+	report, untrack := n.track("get", req.CID, progress)
+	defer untrack()
+	sources, closeSources, err := n.sources(ctx, req.Peers)
+	if err != nil {
+		return nil, err
+	}
+	defer closeSources()
+	m, err := n.resolve(ctx, root, sources)
+	if err != nil {
+		return nil, err
+	}
+	j := &journal{store: n.store, id: downloadID(root, req.Out)}
+	res, err := fetch.Run(ctx, fetch.Config{
+		Manifest: m, Dest: req.Out, Sources: sources, Journal: j,
+		Log:      n.log.With("subsystem", "fetch"),
+		Progress: func(p fetch.Progress) { report(toAPIProgress(p)) },
+	})
+	out := toGetResult(root, res)
+	if err != nil {
+		return out, err
+	}
+	if err := n.adopt(ctx, m, res.Dest, root); err != nil {
+		n.log.Warn("download complete but not indexed for serving", "dest", res.Dest, "err", err)
+	}
+	if err := n.store.JournalDelete(context.WithoutCancel(ctx), j.id); err != nil {
+		n.log.Warn("deleting download journal", "err", err)
+	}
+	return out, nil
+}
+
+func parseRoot(s string) (cid.Cid, error) {
+	c, err := cid.Decode(s)
+	if err != nil {
+		return cid.Undef, badRequest("%q is not a CID: %v", s, err)
+	}
+	if !manifest.IsManifest(c) {
+		return cid.Undef, fmt.Errorf("%s: %w (it names a single raw chunk; use the root CID that `swarm add` printed)", c, manifest.ErrNotManifest)
+	}
+	return c, nil
+}
+
+// downloadID names a download's journal: the same root to the same place.
+func downloadID(root cid.Cid, dest string) string {
+	h := blake3.New()
+	h.Write(root.Bytes())
+	h.Write([]byte{0})
+	h.Write([]byte(filepath.Clean(dest)))
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// sources connects to the named peers and returns the local store followed
+// by every peer that answered.
+func (n *Node) sources(ctx context.Context, addrs []string) ([]fetch.Source, func(), error) {
+	infos, err := parsePeers(addrs)
+	if err != nil {
+		return nil, nil, err
+	}
+	srcs := []fetch.Source{&localSource{store: n.store}}
+	var peers []*peerSource
+	for _, ai := range infos {
+		cctx, cancel := context.WithTimeout(ctx, connectTimeout)
+		err := n.host.Connect(cctx, ai)
+		cancel()
+		if err != nil {
+			n.log.Warn("cannot reach peer", "peer", ai.ID, "err", err)
+			continue
+		}
+		ps := newPeerSource(n.host, ai.ID)
+		peers = append(peers, ps)
+		srcs = append(srcs, ps)
+	}
+	if ctx.Err() != nil {
+		return nil, nil, ctx.Err()
+	}
+	return srcs, func() {
+		for _, p := range peers {
+			p.close()
+		}
+	}, nil
+}
+
+func parsePeers(addrs []string) ([]peer.AddrInfo, error) {
+	var mas []ma.Multiaddr
+	for _, a := range addrs {
+		m, err := ma.NewMultiaddr(a)
+		if err != nil {
+			return nil, badRequest("peer %q: %v", a, err)
+		}
+		mas = append(mas, m)
+	}
+	infos, err := peer.AddrInfosFromP2pAddrs(mas...)
+	if err != nil {
+		return nil, badRequest("peer address must end in /p2p/<peer id>: %v", err)
+	}
+	return infos, nil
+}
+
+// resolve fetches and validates the manifest, keeping its blocks so this
+// node can serve them too.
+func (n *Node) resolve(ctx context.Context, root cid.Cid, srcs []fetch.Source) (*manifest.Manifest, error) {
+	get := func(ctx context.Context, c cid.Cid) ([]byte, error) {
+		if b, err := n.store.GetBlock(ctx, c); err == nil {
+			return b, nil
+		}
+		var errs []error
+		for _, s := range srcs[1:] {
+			b, err := s.Fetch(ctx, c)
+			if err == nil {
+				if perr := n.store.PutBlock(ctx, c, b); perr != nil {
+					errs = append(errs, fmt.Errorf("%s: %w", s.Name(), perr))
+					continue
+				}
+				return b, nil
+			}
+			errs = append(errs, fmt.Errorf("%s: %w", s.Name(), err))
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, &fetch.UnavailableError{Missing: 1, Reasons: fmt.Sprintf("manifest block %s: %v", c, errors.Join(errs...))}
+	}
+	m, err := manifest.Decode(ctx, root, get)
+	if err != nil {
+		return nil, fmt.Errorf("manifest %s: %w", root, err)
+	}
+	return m, nil
+}
+
+// adopt indexes a finished download in place and pins it, so this node
+// serves what it fetched.
+func (n *Node) adopt(ctx context.Context, m *manifest.Manifest, dest string, root cid.Cid) error {
+	var locs []catalog.ChunkLocation
+	for i, e := range m.Entries {
+		if e.Kind != manifest.KindFile || e.Size == 0 {
+			continue
+		}
+		p := dest
+		if m.Root == manifest.KindDir {
+			p = filepath.Join(dest, filepath.FromSlash(m.Entries[i].Path))
+		}
+		fi, err := os.Stat(p)
+		if err != nil {
+			return err
+		}
+		for j, c := range e.Chunks {
+			off := int64(j) * int64(m.ChunkSize)
+			size := min(int64(m.ChunkSize), e.Size-off)
+			locs = append(locs, catalog.ChunkLocation{CID: c, Loc: catalog.Location{Kind: catalog.InPlace,
+				Path: p, Offset: off, Size: int(size), FileSize: fi.Size(), ModTime: fi.ModTime().UnixNano()}})
+		}
+		if len(locs) >= 4096 {
+			if err := n.store.PutLocations(ctx, locs); err != nil {
+				return err
+			}
+			locs = locs[:0]
+		}
+	}
+	if err := n.store.PutLocations(ctx, locs); err != nil {
+		return err
+	}
+	return n.store.AddPin(ctx, catalog.Pin{Name: m.Name, Root: root, Added: time.Now()})
+}
+
+func toAPIProgress(p fetch.Progress) apitype.Progress {
+	return apitype.Progress{Bytes: p.Bytes, Total: p.Total, Resumed: p.Resumed,
+		Seconds: p.Elapsed.Seconds(), Sources: toAPISources(p.Sources)}
+}
+
+func toAPISources(ss []fetch.SourceStat) []apitype.SourceStat {
+	out := make([]apitype.SourceStat, len(ss))
+	for i, s := range ss {
+		out[i] = apitype.SourceStat(s)
+	}
+	return out
+}
+
+func toGetResult(root cid.Cid, r fetch.Result) *apitype.GetResult {
+	out := &apitype.GetResult{Root: root.String(), Dest: r.Dest, Bytes: r.Bytes, Resumed: r.Resumed,
+		Total: r.Total, Seconds: r.Duration.Seconds(), Sources: toAPISources(r.Sources)}
+	if s := r.Duration.Seconds(); s > 0 {
+		out.GoodputMbps = float64(r.Bytes) * 8 / s / 1e6
+	}
+	return out
+}

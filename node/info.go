@@ -1,0 +1,73 @@
+package node
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/swarm-project/swarm/chunker/manifest"
+	"github.com/swarm-project/swarm/node/apitype"
+)
+
+// ID returns the node's peer ID and its full listen multiaddrs.
+func (n *Node) ID() apitype.ID {
+	out := apitype.ID{ID: n.host.ID().String(), Addrs: []string{}}
+	for _, a := range n.host.Addrs() {
+		out.Addrs = append(out.Addrs, fmt.Sprintf("%s/p2p/%s", a, n.host.ID()))
+	}
+	return out
+}
+
+// Ls lists a root's manifest, fetching it from peers if it is not local.
+func (n *Node) Ls(ctx context.Context, rootStr string, peers []string) (*apitype.Ls, error) {
+	root, err := parseRoot(rootStr)
+	if err != nil {
+		return nil, err
+	}
+	srcs, closeSources, err := n.sources(ctx, peers)
+	if err != nil {
+		return nil, err
+	}
+	defer closeSources()
+	m, err := n.resolve(ctx, root, srcs)
+	if err != nil {
+		return nil, err
+	}
+	out := &apitype.Ls{Root: root.String(), Name: m.Name, ChunkSize: m.ChunkSize, Entries: []apitype.Entry{}}
+	for _, e := range m.Entries {
+		kind := "file"
+		if e.Kind == manifest.KindDir {
+			kind = "dir"
+		}
+		out.Entries = append(out.Entries, apitype.Entry{Path: e.Path, Kind: kind,
+			Mode: fmt.Sprintf("%04o", e.Mode), Size: e.Size, Chunks: len(e.Chunks)})
+	}
+	return out, nil
+}
+
+// Pins lists the pinned roots.
+func (n *Node) Pins(ctx context.Context) ([]apitype.Pin, error) {
+	ps, err := n.store.Pins(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]apitype.Pin, len(ps))
+	for i, p := range ps {
+		out[i] = apitype.Pin{Name: p.Name, Root: p.Root.String(), Added: p.Added.UTC().Format(time.RFC3339)}
+	}
+	return out, nil
+}
+
+// Status reports the node's identity, peers, index and running transfers.
+func (n *Node) Status(ctx context.Context) (*apitype.Status, error) {
+	st, err := n.store.Stats(ctx)
+	if err != nil {
+		return nil, err
+	}
+	id := n.ID()
+	return &apitype.Status{
+		ID: id.ID, Addrs: id.Addrs, Peers: len(n.host.Network().Peers()),
+		Chunks: st.Chunks, Blobs: st.Blobs, BlobBytes: st.BlobBytes, Pins: st.Pins, Journals: st.Journals,
+		Transfers: n.transferList(), Uptime: time.Since(n.started).Seconds(),
+	}, nil
+}

@@ -1,0 +1,108 @@
+// Package node assembles a Swarm node: the libp2p host, the Badger index,
+// the chunk exchange protocol and the local HTTP API. Close stops every
+// service and waits for it.
+package node
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/host"
+
+	"github.com/swarm-project/swarm/catalog"
+	"github.com/swarm-project/swarm/node/config"
+	"github.com/swarm-project/swarm/node/store"
+	"github.com/swarm-project/swarm/node/wire"
+)
+
+// Options configure a node.
+type Options struct {
+	Repo   string   // repo directory (identity, config, index)
+	Listen []string // libp2p listen multiaddrs; nil uses the config's; empty slice: dial only
+	Log    *slog.Logger
+	// Store, if set, replaces the Badger index (tests use the in-memory store).
+	Store catalog.Store
+}
+
+// Node is a running Swarm node.
+type Node struct {
+	repo    string
+	cfg     config.Config
+	host    host.Host
+	store   catalog.Store
+	log     *slog.Logger
+	started time.Time
+
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	wg      sync.WaitGroup // goroutines the node owns (the API server)
+	closers []func() error // run in reverse order by Close
+
+	mu        sync.Mutex
+	transfers map[*transfer]struct{}
+}
+
+// New opens the repo and starts the node.
+func New(opts Options) (*Node, error) {
+	log := opts.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	cfg, err := config.Load(opts.Repo)
+	if err != nil {
+		return nil, err
+	}
+	sk, err := config.LoadIdentity(opts.Repo)
+	if err != nil {
+		return nil, err
+	}
+	st := opts.Store
+	if st == nil {
+		if st, err = store.Open(opts.Repo, log.With("subsystem", "store")); err != nil {
+			return nil, err
+		}
+	}
+	listen := opts.Listen
+	if listen == nil {
+		listen = cfg.Listen
+	}
+	h, err := newHost(sk, listen)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	n := &Node{
+		repo: opts.Repo, cfg: cfg, host: h, store: st, log: log,
+		started: time.Now(), transfers: map[*transfer]struct{}{},
+	}
+	n.ctx, n.cancel = context.WithCancel(context.Background())
+	cs := &chunkServer{ctx: n.ctx, store: st, log: log.With("subsystem", "chunkserver")}
+	h.SetStreamHandler(wire.ProtocolID, cs.handle)
+	return n, nil
+}
+
+// Host returns the libp2p host.
+func (n *Node) Host() host.Host { return n.host }
+
+// Store returns the node's index.
+func (n *Node) Store() catalog.Store { return n.store }
+
+// Close stops the host (resetting every stream, which ends the chunk
+// handlers) and closes the store.
+func (n *Node) Close() error {
+	for i := len(n.closers) - 1; i >= 0; i-- {
+		_ = n.closers[i]()
+	}
+	n.wg.Wait()
+	n.cancel()
+	herr := n.host.Close()
+	serr := n.store.Close()
+	if herr != nil {
+		return fmt.Errorf("closing host: %w", herr)
+	}
+	return serr
+}

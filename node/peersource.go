@@ -1,0 +1,128 @@
+package node
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/ipfs/go-cid"
+	"github.com/libp2p/go-libp2p/core/host"
+	"github.com/libp2p/go-libp2p/core/network"
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/swarm-project/swarm/node/wire"
+	"github.com/swarm-project/swarm/swarm/fetch"
+)
+
+// peerSource fetches blocks from one libp2p peer over /swarm/chunk/1.0.0.
+// Each Fetch borrows a stream from a small pool (one request in flight per
+// stream), so the download's per-source depth is its number of streams.
+type peerSource struct {
+	h    host.Host
+	peer peer.ID
+
+	mu    sync.Mutex
+	idle  []*chunkStream
+	reqID uint64
+}
+
+type chunkStream struct {
+	s   network.Stream
+	r   *bufio.Reader
+	buf []byte
+	out []byte
+}
+
+func newPeerSource(h host.Host, p peer.ID) *peerSource {
+	return &peerSource{h: h, peer: p}
+}
+
+func (ps *peerSource) Name() string { return "peer " + ps.peer.String() }
+
+// Fetch requests one block. A stream that fails is reset and never reused.
+func (ps *peerSource) Fetch(ctx context.Context, c cid.Cid) ([]byte, error) {
+	cs, id, err := ps.borrow(ctx)
+	if err != nil {
+		return nil, err
+	}
+	stop := context.AfterFunc(ctx, func() { _ = cs.s.SetDeadline(time.Now()) })
+	data, err := cs.roundTrip(id, c)
+	if !stop() || err != nil {
+		_ = cs.s.Reset()
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, err
+	}
+	ps.giveBack(cs)
+	return data, nil
+}
+
+func (ps *peerSource) borrow(ctx context.Context) (*chunkStream, uint64, error) {
+	ps.mu.Lock()
+	ps.reqID++
+	id := ps.reqID
+	if n := len(ps.idle); n > 0 {
+		cs := ps.idle[n-1]
+		ps.idle = ps.idle[:n-1]
+		ps.mu.Unlock()
+		return cs, id, nil
+	}
+	ps.mu.Unlock()
+	s, err := ps.h.NewStream(ctx, ps.peer, wire.ProtocolID)
+	if err != nil {
+		return nil, 0, fmt.Errorf("opening chunk stream to %s: %w", ps.peer, err)
+	}
+	return &chunkStream{s: s, r: bufio.NewReaderSize(s, 256<<10)}, id, nil
+}
+
+func (ps *peerSource) giveBack(cs *chunkStream) {
+	_ = cs.s.SetDeadline(time.Time{})
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	ps.idle = append(ps.idle, cs)
+}
+
+// close resets every pooled stream.
+func (ps *peerSource) close() {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	for _, cs := range ps.idle {
+		_ = cs.s.Reset()
+	}
+	ps.idle = nil
+}
+
+func (cs *chunkStream) roundTrip(id uint64, c cid.Cid) ([]byte, error) {
+	var err error
+	cs.out, err = wire.AppendFrame(cs.out[:0], &wire.Message{Type: wire.TypeGet, ID: id, CID: c})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := cs.s.Write(cs.out); err != nil {
+		return nil, err
+	}
+	body, err := wire.ReadFrame(cs.r, nil)
+	if err != nil {
+		return nil, err
+	}
+	m, err := wire.Decode(body)
+	if err != nil {
+		return nil, err
+	}
+	if m.ID != id {
+		return nil, fmt.Errorf("%w: reply for request %d, expected %d", wire.ErrMalformed, m.ID, id)
+	}
+	switch m.Type {
+	case wire.TypeBlock:
+		return m.Data, nil
+	case wire.TypeNotFound:
+		return nil, fmt.Errorf("%s: %w", c, fetch.ErrNotHave)
+	case wire.TypeError:
+		return nil, fmt.Errorf("peer error %d: %s", m.Code, m.Text)
+	default:
+		return nil, fmt.Errorf("%w: unexpected reply type %d", wire.ErrMalformed, m.Type)
+	}
+}

@@ -1,0 +1,69 @@
+package storecore
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+
+	"github.com/ipfs/go-cid"
+	"github.com/swarm-project/swarm/catalog"
+	"github.com/swarm-project/swarm/chunker"
+)
+
+// ReadInPlace reads chunk c from the file of an in-place location and
+// verifies it. If the file is gone, its size or mtime differ from those
+// recorded, it is too short, or the bytes do not hash to c, the error is a
+// *StaleError (wrapping catalog.ErrStale) and the location should be
+// dropped. Other errors (permission, I/O) leave the location in doubt: the
+// caller keeps it and tries elsewhere.
+func ReadInPlace(c cid.Cid, loc catalog.Location) ([]byte, error) {
+	f, err := os.Open(loc.Path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, &StaleError{Path: loc.Path, Reason: "file no longer exists"}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: chunk %s: %w", c, err)
+	}
+	defer f.Close()
+	if err := checkUnchanged(f, loc); err != nil {
+		return nil, err
+	}
+	buf := make([]byte, loc.Size)
+	n, err := f.ReadAt(buf, loc.Offset)
+	if n < len(buf) {
+		if err != nil && !errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("store: chunk %s: %w", c, err)
+		}
+		return nil, &StaleError{Path: loc.Path,
+			Reason: fmt.Sprintf("short read: %d of %d bytes at offset %d", n, len(buf), loc.Offset)}
+	}
+	if err := chunker.Verify(c, buf); err != nil {
+		if errors.Is(err, chunker.ErrHashMismatch) {
+			return nil, &StaleError{Path: loc.Path,
+				Reason: fmt.Sprintf("content at offset %d no longer matches chunk %s", loc.Offset, c)}
+		}
+		return nil, err
+	}
+	return buf, nil
+}
+
+// checkUnchanged compares the open file's size and mtime with those
+// recorded when it was added.
+func checkUnchanged(f *os.File, loc catalog.Location) error {
+	fi, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	switch {
+	case !fi.Mode().IsRegular():
+		return &StaleError{Path: loc.Path, Reason: "no longer a regular file"}
+	case fi.Size() != loc.FileSize:
+		return &StaleError{Path: loc.Path,
+			Reason: fmt.Sprintf("size is %d bytes, was %d", fi.Size(), loc.FileSize)}
+	case fi.ModTime().UnixNano() != loc.ModTime:
+		return &StaleError{Path: loc.Path, Reason: "modification time changed"}
+	}
+	return nil
+}

@@ -1,0 +1,75 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/ipfs/go-cid"
+	"github.com/swarm-project/swarm/catalog"
+	"github.com/swarm-project/swarm/node/store/storecore"
+)
+
+// PutBlock verifies and stores a block in the blob directory.
+func (m *Memory) PutBlock(ctx context.Context, c cid.Cid, data []byte) error {
+	unlock, err := m.lock(ctx, true)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	return m.blobs.Put(c, data)
+}
+
+// GetBlock returns a verified block from the blob directory.
+func (m *Memory) GetBlock(ctx context.Context, c cid.Cid) ([]byte, error) {
+	unlock, err := m.lock(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	return m.blobs.Get(c)
+}
+
+// AddPin records or replaces a pin.
+func (m *Memory) AddPin(ctx context.Context, p catalog.Pin) error {
+	if err := storecore.ValidatePin(p); err != nil {
+		return err
+	}
+	unlock, err := m.lock(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	m.pins[p.Name] = storecore.NormalizePin(p)
+	return nil
+}
+
+// RemovePin deletes a pin, or returns ErrNotFound.
+func (m *Memory) RemovePin(ctx context.Context, name string) error {
+	unlock, err := m.lock(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if _, ok := m.pins[name]; !ok {
+		return fmt.Errorf("%w: pin %q", catalog.ErrNotFound, name)
+	}
+	delete(m.pins, name)
+	return nil
+}
+
+// Pins lists pins sorted by name.
+func (m *Memory) Pins(ctx context.Context) ([]catalog.Pin, error) {
+	unlock, err := m.lock(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	pins := make([]catalog.Pin, 0, len(m.pins))
+	for _, p := range m.pins {
+		pins = append(pins, p)
+	}
+	slices.SortFunc(pins, func(a, b catalog.Pin) int { return strings.Compare(a.Name, b.Name) })
+	return pins, nil
+}

@@ -1,0 +1,184 @@
+// Package wire is the codec of Swarm's chunk exchange protocol
+// /swarm/chunk/1.0.0: length-prefixed, size-capped frames carrying block
+// requests and replies. It does no network I/O; see docs/spec/chunk-protocol.md.
+package wire
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+
+	"github.com/ipfs/go-cid"
+)
+
+// ProtocolID is the libp2p protocol this codec speaks.
+const ProtocolID = "/swarm/chunk/1.0.0"
+
+// Caps. A frame larger than MaxFrame is rejected before it is read.
+const (
+	MaxBlock   = 16 << 20 // largest block (chunk or manifest block) carried
+	MaxFrame   = MaxBlock + 256
+	MaxCIDLen  = 128
+	MaxMessage = 1024 // error message text
+)
+
+// Type is a message type byte.
+type Type uint8
+
+// Message types.
+const (
+	TypeGet      Type = 1 // request a block by CID
+	TypeBlock    Type = 2 // the block's bytes
+	TypeNotFound Type = 3 // the responder does not have the block
+	TypeError    Type = 4 // the responder failed; code and text
+)
+
+// Error codes carried by TypeError.
+const (
+	CodeInternal   uint64 = 1
+	CodeBadRequest uint64 = 2
+	CodeBusy       uint64 = 3
+)
+
+// ErrMalformed is wrapped by every decoding error.
+var ErrMalformed = errors.New("wire: malformed frame")
+
+// Message is one decoded frame. Data aliases the decoded frame's memory.
+type Message struct {
+	Type Type
+	ID   uint64  // request ID chosen by the requester, echoed in replies
+	CID  cid.Cid // TypeGet
+	Data []byte  // TypeBlock
+	Code uint64  // TypeError
+	Text string  // TypeError
+}
+
+func malformed(format string, a ...any) error {
+	return fmt.Errorf("%w: %s", ErrMalformed, fmt.Sprintf(format, a...))
+}
+
+// AppendFrame appends the length-prefixed encoding of m to dst.
+func AppendFrame(dst []byte, m *Message) ([]byte, error) {
+	body, err := appendBody(nil, m)
+	if err != nil {
+		return dst, err
+	}
+	dst = binary.AppendUvarint(dst, uint64(len(body)))
+	return append(dst, body...), nil
+}
+
+// HeaderSize returns the size of the length prefix AppendFrame writes
+// before a body of n bytes.
+func HeaderSize(n int) int {
+	var b [binary.MaxVarintLen64]byte
+	return binary.PutUvarint(b[:], uint64(n))
+}
+
+func appendBody(dst []byte, m *Message) ([]byte, error) {
+	dst = append(dst, byte(m.Type))
+	dst = binary.AppendUvarint(dst, m.ID)
+	switch m.Type {
+	case TypeGet:
+		if !m.CID.Defined() {
+			return nil, malformed("get without CID")
+		}
+		b := m.CID.Bytes()
+		dst = binary.AppendUvarint(dst, uint64(len(b)))
+		dst = append(dst, b...)
+	case TypeBlock:
+		if len(m.Data) > MaxBlock {
+			return nil, malformed("block of %d bytes exceeds %d", len(m.Data), MaxBlock)
+		}
+		dst = append(dst, m.Data...)
+	case TypeNotFound:
+	case TypeError:
+		text := m.Text
+		if len(text) > MaxMessage {
+			text = text[:MaxMessage]
+		}
+		dst = binary.AppendUvarint(dst, m.Code)
+		dst = binary.AppendUvarint(dst, uint64(len(text)))
+		dst = append(dst, text...)
+	default:
+		return nil, malformed("unknown type %d", m.Type)
+	}
+	return dst, nil
+}
+
+// Decode parses one frame body (without its length prefix).
+func Decode(body []byte) (Message, error) {
+	var m Message
+	if len(body) > MaxFrame {
+		return m, malformed("frame of %d bytes exceeds %d", len(body), MaxFrame)
+	}
+	if len(body) < 1 {
+		return m, malformed("empty frame")
+	}
+	m.Type = Type(body[0])
+	rest, id, err := uvarint(body[1:])
+	if err != nil {
+		return m, err
+	}
+	m.ID = id
+	return m, decodePayload(&m, rest)
+}
+
+func decodePayload(m *Message, rest []byte) error {
+	switch m.Type {
+	case TypeGet:
+		return decodeGet(m, rest)
+	case TypeBlock:
+		if len(rest) > MaxBlock {
+			return malformed("block of %d bytes exceeds %d", len(rest), MaxBlock)
+		}
+		m.Data = rest
+	case TypeNotFound:
+		if len(rest) != 0 {
+			return malformed("trailing bytes after not-found")
+		}
+	case TypeError:
+		r, code, err := uvarint(rest)
+		if err != nil {
+			return err
+		}
+		r, n, err := uvarint(r)
+		if err != nil {
+			return err
+		}
+		if n > MaxMessage || n != uint64(len(r)) {
+			return malformed("error text length %d does not match frame (%d bytes left, cap %d)", n, len(r), MaxMessage)
+		}
+		m.Code, m.Text = code, string(r)
+	default:
+		return malformed("unknown type %d", m.Type)
+	}
+	return nil
+}
+
+func decodeGet(m *Message, rest []byte) error {
+	r, n, err := uvarint(rest)
+	if err != nil {
+		return err
+	}
+	if n == 0 || n > MaxCIDLen || n != uint64(len(r)) {
+		return malformed("CID length %d does not match frame (%d bytes left, cap %d)", n, len(r), MaxCIDLen)
+	}
+	c, err := cid.Cast(r)
+	if err != nil {
+		return malformed("bad CID: %v", err)
+	}
+	m.CID = c
+	return nil
+}
+
+// uvarint reads a minimally encoded uvarint.
+func uvarint(b []byte) ([]byte, uint64, error) {
+	v, n := binary.Uvarint(b)
+	if n <= 0 {
+		return nil, 0, malformed("bad varint")
+	}
+	if n != len(binary.AppendUvarint(nil, v)) {
+		return nil, 0, malformed("non-minimal varint")
+	}
+	return b[n:], v, nil
+}

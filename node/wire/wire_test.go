@@ -1,0 +1,120 @@
+package wire
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"io"
+	"testing"
+
+	"github.com/ipfs/go-cid"
+	"github.com/multiformats/go-multihash"
+)
+
+func testCID(t testing.TB) cid.Cid {
+	t.Helper()
+	mh, err := multihash.Sum([]byte("hello"), multihash.SHA2_256, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cid.NewCidV1(cid.Raw, mh)
+}
+
+func bodyOf(t testing.TB, frame []byte) []byte {
+	t.Helper()
+	n, k := binary.Uvarint(frame)
+	if k <= 0 || int(n) != len(frame)-k {
+		t.Fatalf("bad frame prefix")
+	}
+	return frame[k:]
+}
+
+func seeds(t testing.TB) []Message {
+	return []Message{
+		{Type: TypeGet, ID: 7, CID: testCID(t)},
+		{Type: TypeBlock, ID: 1 << 40, Data: []byte("some bytes")},
+		{Type: TypeBlock, ID: 0, Data: []byte{}},
+		{Type: TypeNotFound, ID: 3},
+		{Type: TypeError, ID: 9, Code: CodeBusy, Text: "busy"},
+	}
+}
+
+func TestRoundTrip(t *testing.T) {
+	for _, m := range seeds(t) {
+		frame, err := AppendFrame(nil, &m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := ReadFrame(bufio.NewReader(bytes.NewReader(frame)), nil)
+		if err != nil {
+			t.Fatalf("type %d: %v", m.Type, err)
+		}
+		got, err := Decode(body)
+		if err != nil {
+			t.Fatalf("type %d: %v", m.Type, err)
+		}
+		if got.Type != m.Type || got.ID != m.ID || !got.CID.Equals(m.CID) ||
+			!bytes.Equal(got.Data, m.Data) || got.Code != m.Code || got.Text != m.Text {
+			t.Fatalf("round trip: got %+v want %+v", got, m)
+		}
+	}
+}
+
+func TestTruncatedNeverParses(t *testing.T) {
+	for _, m := range seeds(t) {
+		if m.Type == TypeBlock {
+			continue // a block's payload is the rest of the frame: a prefix is a shorter block, caught by its hash
+		}
+		frame, _ := AppendFrame(nil, &m)
+		body := bodyOf(t, frame)
+		for i := 0; i < len(body); i++ {
+			if _, err := Decode(body[:i]); err == nil {
+				t.Fatalf("type %d: prefix of %d/%d bytes parsed", m.Type, i, len(body))
+			}
+		}
+		// A truncated stream is an unexpected EOF, never a clean one.
+		for i := 1; i < len(frame); i++ {
+			_, err := ReadFrame(bufio.NewReader(bytes.NewReader(frame[:i])), nil)
+			if err == nil || errors.Is(err, io.EOF) {
+				t.Fatalf("type %d: stream cut at %d gave %v", m.Type, i, err)
+			}
+		}
+	}
+}
+
+func TestCaps(t *testing.T) {
+	huge := []byte{0xff, 0xff, 0xff, 0xff, 0x0f} // ~4 GiB length prefix
+	if _, err := ReadFrame(bufio.NewReader(bytes.NewReader(huge)), nil); !errors.Is(err, ErrMalformed) {
+		t.Fatalf("oversized frame: %v", err)
+	}
+	if _, err := AppendFrame(nil, &Message{Type: TypeBlock, Data: make([]byte, MaxBlock+1)}); err == nil {
+		t.Fatal("oversized block encoded")
+	}
+	if _, err := Decode([]byte{byte(TypeGet), 0x80, 0x00}); !errors.Is(err, ErrMalformed) {
+		t.Fatalf("non-minimal varint accepted: %v", err)
+	}
+	if _, err := Decode([]byte{99, 0}); !errors.Is(err, ErrMalformed) {
+		t.Fatalf("unknown type accepted: %v", err)
+	}
+}
+
+func FuzzDecode(f *testing.F) {
+	for _, m := range seeds(f) {
+		frame, _ := AppendFrame(nil, &m)
+		f.Add(bodyOf(f, frame))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		m, err := Decode(body)
+		if err != nil {
+			return
+		}
+		again, err := AppendFrame(nil, &m)
+		if err != nil {
+			t.Fatalf("decoded message does not encode: %v", err)
+		}
+		if !bytes.Equal(bodyOf(t, again), body) {
+			t.Fatalf("round trip changed the encoding:\n in  %x\n out %x", body, bodyOf(t, again))
+		}
+	})
+}
