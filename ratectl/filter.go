@@ -64,3 +64,23 @@ func (m *maxRing) max(n int) float64 {
 	}
 	return r
 }
+
+// longMax is the maximum of the last 32 values, one value per round.
+type longMax struct {
+	v [32]float64
+	i int
+}
+
+func (m *longMax) push(x float64) {
+	m.i = (m.i + 1) % len(m.v)
+	m.v[m.i] = x
+}
+
+// max over the newest n values.
+func (m *longMax) max(n int) float64 {
+	var r float64
+	for k := range min(n, len(m.v)) {
+		r = max(r, m.v[(m.i-k+len(m.v))%len(m.v)])
+	}
+	return r
+}

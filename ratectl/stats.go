@@ -50,12 +50,13 @@ type lossStats struct {
 func (l *lossStats) acked(n int) { l.ackedB += n; l.roll() }
 func (l *lossStats) lost(n int)  { l.lostB += n; l.roll() }
 
-// roll folds the counters into the smoothed ratio every 64 KiB or so.
+// roll folds the counters into the smoothed ratio every 64 KiB or so,
+// weighting each fold 1/16: a memory of about 1 MiB.
 func (l *lossStats) roll() {
 	total := l.ackedB + l.lostB
 	if total < 64<<10 {
 		return
 	}
-	l.rate += (float64(l.lostB)/float64(total) - l.rate) / 4
+	l.rate += (float64(l.lostB)/float64(total) - l.rate) / 16
 	l.ackedB, l.lostB = 0, 0
 }

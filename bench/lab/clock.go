@@ -2,7 +2,6 @@ package lab
 
 import (
 	"os"
-	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -30,31 +29,24 @@ func newClock() (clock, error) {
 
 func (c clock) now() time.Duration { return c.base + time.Since(c.start) }
 
-// wakeTimer is a timerfd: it wakes a goroutine at an absolute monotonic
-// time with the kernel's high-resolution timers, unlike Go timers whose
-// idle wake-ups here come about a millisecond late.
+// wakeTimer is a timerfd: it wakes a thread at an absolute monotonic time
+// with the kernel's high-resolution timers (Go timers come about a
+// millisecond late when the process is idle).
 type wakeTimer struct {
-	f  *os.File
-	rc syscall.RawConn
-	fd int
+	fd   int
+	stop *stopper
 }
 
-func newWakeTimer() (*wakeTimer, error) {
+func newWakeTimer(stop *stopper) (*wakeTimer, error) {
 	fd, err := unix.TimerfdCreate(unix.CLOCK_MONOTONIC, unix.TFD_NONBLOCK|unix.TFD_CLOEXEC)
 	if err != nil {
 		return nil, os.NewSyscallError("timerfd_create", err)
 	}
-	f := os.NewFile(uintptr(fd), "timerfd")
-	rc, err := f.SyscallConn()
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	return &wakeTimer{f: f, rc: rc, fd: fd}, nil
+	return &wakeTimer{fd: fd, stop: stop}, nil
 }
 
-// armAt sets the timer to fire at t (never disarms it). A time in the past
-// fires at once.
+// armAt sets the timer to fire once at t (never disarms it). A time in the
+// past fires at once.
 func (w *wakeTimer) armAt(t time.Duration) error {
 	var spec unix.ItimerSpec
 	if t != never {
@@ -63,13 +55,26 @@ func (w *wakeTimer) armAt(t time.Duration) error {
 	return unix.TimerfdSettime(w.fd, unix.TFD_TIMER_ABSTIME, &spec, nil)
 }
 
-// wait blocks until the timer fires or the timer is closed.
-func (w *wakeTimer) wait() error {
-	var b [8]byte
-	return w.rc.Read(func(fd uintptr) bool {
-		_, err := unix.Read(int(fd), b[:])
-		return err != unix.EAGAIN
-	})
+// tickEvery makes the timer fire every period, starting one period from
+// now, until it is armed again.
+func (w *wakeTimer) tickEvery(period time.Duration) error {
+	ns := unix.NsecToTimespec(int64(period))
+	spec := unix.ItimerSpec{Value: ns, Interval: ns}
+	return unix.TimerfdSettime(w.fd, 0, &spec, nil)
 }
 
-func (w *wakeTimer) close() error { return w.f.Close() }
+// wait blocks until the timer fires or the lab stops.
+func (w *wakeTimer) wait() error {
+	var b [8]byte
+	for {
+		_, err := unix.Read(w.fd, b[:])
+		if err != unix.EAGAIN {
+			return nil
+		}
+		if err := w.stop.waitFor(w.fd, unix.POLLIN); err != nil {
+			return err
+		}
+	}
+}
+
+func (w *wakeTimer) close() error { return unix.Close(w.fd) }

@@ -62,6 +62,9 @@ type Config struct {
 	// TCPBufMax is the maximum TCP buffer in each namespace
 	// (DefaultTCPBufMax if zero).
 	TCPBufMax int
+	// NoRealtime keeps the forwarder's threads at normal priority. By
+	// default they run SCHED_FIFO so a busy machine delays packets less.
+	NoRealtime bool
 	// Logger receives lifecycle messages (slog.Default if nil).
 	Logger *slog.Logger
 }

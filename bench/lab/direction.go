@@ -31,8 +31,9 @@ type direction struct {
 	mu   sync.Mutex // guards link
 	link *linkem.Link
 
-	armMu   sync.Mutex // orders timer arming between reader and releaser
-	armedAt time.Duration
+	armMu   sync.Mutex    // orders timer arming between reader and releaser
+	armedAt time.Duration // when the releaser wakes next, at the latest
+	ticking bool          // the timer fires every releaseTick
 
 	pending  linkem.Pending[packet] // owned by the releaser
 	released atomic.Uint64
@@ -44,7 +45,7 @@ func newDirection(name string, cfg linkem.Config, seed uint64, out *tunDevice, c
 	if err != nil {
 		return nil, err
 	}
-	t, err := newWakeTimer()
+	t, err := newWakeTimer(out.stop)
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +77,7 @@ func (d *direction) model(now time.Duration, pkts []packet, batch []packet) []pa
 }
 
 // hand passes a batch to the releaser and wakes it if the batch is due
-// before the releaser planned to wake.
+// more than one tick before the releaser planned to wake.
 func (d *direction) hand(ctx context.Context, batch []packet) bool {
 	first := never
 	for _, p := range batch {
@@ -87,20 +88,38 @@ func (d *direction) hand(ctx context.Context, batch []packet) bool {
 	case <-ctx.Done():
 		return false
 	}
-	d.arm(first, true)
+	d.armMu.Lock()
+	if first < d.armedAt-releaseTick {
+		d.setWake(first, d.clk.now())
+	}
+	d.armMu.Unlock()
 	return true
 }
 
-// arm sets the wake time; an earlier-only arm (from the reader) never
-// postpones a wake the releaser asked for.
-func (d *direction) arm(t time.Duration, earlierOnly bool) {
-	d.armMu.Lock()
-	defer d.armMu.Unlock()
-	if earlierOnly && t >= d.armedAt {
-		return
+// releaseTick is the release granularity. While packets are due within
+// two ticks, the releaser's timer fires every tick (no re-arming, which
+// costs a timer reprogramming each time) and releases the packets due
+// within half a tick, so a packet leaves within ±releaseTick/2 of its due
+// time. Longer gaps use a one-shot wake at the next due time.
+const releaseTick = 100 * time.Microsecond
+
+// setWake arms the timer for a wake at next; armMu must be held.
+func (d *direction) setWake(next, now time.Duration) {
+	switch {
+	case next == never:
+		if d.armedAt != never || d.ticking {
+			_ = d.timer.armAt(never)
+		}
+		d.armedAt, d.ticking = never, false
+	case next-now <= 2*releaseTick:
+		if !d.ticking {
+			_ = d.timer.tickEvery(releaseTick)
+		}
+		d.armedAt, d.ticking = now+releaseTick, true
+	default:
+		_ = d.timer.armAt(next - releaseTick/2)
+		d.armedAt, d.ticking = next-releaseTick/2, false
 	}
-	d.armedAt = t
-	_ = d.timer.armAt(t)
 }
 
 // release is the releaser goroutine: it writes packets at their due times.
@@ -109,8 +128,9 @@ func (d *direction) release(ctx context.Context) {
 	done := make([]*[bufSize]byte, 0, 256)
 	for ctx.Err() == nil {
 		d.drain()
+		now := d.clk.now()
 		for {
-			out, done = d.popDue(d.clk.now(), out[:0], done[:0])
+			out, done = d.popDue(now+releaseTick/2, out[:0], done[:0])
 			if len(out) == 0 {
 				break
 			}
@@ -125,7 +145,9 @@ func (d *direction) release(ctx context.Context) {
 		if !ok {
 			next = never
 		}
-		d.arm(next, false)
+		d.armMu.Lock()
+		d.setWake(next, now)
+		d.armMu.Unlock()
 		if len(d.in) > 0 {
 			continue
 		}

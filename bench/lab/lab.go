@@ -19,6 +19,8 @@ type Lab struct {
 	Seeders    []Node
 
 	log       *slog.Logger
+	realtime  bool
+	stop      *stopper
 	stateFile string
 	devs      []*tunDevice
 	dirs      []*direction // 2*i: seeder i+1 up, 2*i+1: seeder i+1 down
@@ -80,7 +82,7 @@ func newLab(cfg Config, log *slog.Logger) *Lab {
 	var b [3]byte
 	rand.Read(b[:])
 	id := hex.EncodeToString(b[:])
-	l := &Lab{ID: id, log: log.With("lab", id)}
+	l := &Lab{ID: id, log: log.With("lab", id), realtime: !cfg.NoRealtime}
 	l.Downloader = Node{Name: "d", Netns: namePrefix + id + "-d", Addr: downloaderAddr()}
 	for i := range cfg.Seeders {
 		name := fmt.Sprintf("s%d", i+1)
@@ -103,6 +105,9 @@ func (l *Lab) setup(ctx context.Context, cfg Config) error {
 		return fmt.Errorf("state file: %w", err)
 	}
 	l.stateFile = sf
+	if l.stop, err = newStopper(); err != nil {
+		return err
+	}
 	if l.watchdog, err = startWatchdog(names, sf); err != nil {
 		return fmt.Errorf("watchdog: %w", err)
 	}
@@ -123,7 +128,7 @@ func (l *Lab) addNode(ctx context.Context, n Node, tcpBufMax int) error {
 	if err := ip(ctx, "netns", "add", n.Netns); err != nil {
 		return err
 	}
-	dev, err := openTUN("swl" + l.ID + n.Name)
+	dev, err := openTUN("swl"+l.ID+n.Name, l.stop)
 	if err != nil {
 		return err
 	}
@@ -153,7 +158,8 @@ func (l *Lab) buildDirections(cfg Config) error {
 	return nil
 }
 
-// start runs one reader per device and one releaser per direction.
+// start runs one reader per device and one releaser per direction, each
+// on its own locked, real-time thread.
 func (l *Lab) start() {
 	ctx, cancel := context.WithCancel(context.Background())
 	l.cancel = cancel
@@ -166,11 +172,19 @@ func (l *Lab) start() {
 		sr.addRoute(l.Downloader.Addr.As4()[3], l.dirs[2*i+1])
 		readers = append(readers, sr)
 	}
+	var warn sync.Once
+	rt := func() {
+		if err := lockRealtime(l.realtime); err != nil {
+			warn.Do(func() {
+				l.log.Warn("no real-time priority for the forwarder; timing suffers on a busy machine", "err", err)
+			})
+		}
+	}
 	for _, r := range readers {
-		l.readers.Go(func() { r.run(ctx) })
+		l.readers.Go(func() { rt(); r.run(ctx) })
 	}
 	for _, d := range l.dirs {
-		l.releasers.Go(func() { d.release(ctx) })
+		l.releasers.Go(func() { rt(); d.release(ctx) })
 	}
 }
 
@@ -200,14 +214,20 @@ func (l *Lab) close() error {
 	if l.cancel != nil {
 		l.cancel()
 	}
-	for _, d := range l.devs {
-		d.close()
+	if l.stop != nil {
+		l.stop.stop()
 	}
 	l.readers.Wait()
+	l.releasers.Wait()
 	for _, d := range l.dirs {
 		d.timer.close()
 	}
-	l.releasers.Wait()
+	for _, d := range l.devs {
+		d.close()
+	}
+	if l.stop != nil {
+		l.stop.close()
+	}
 	var errs []error
 	for _, n := range l.Nodes() {
 		if err := removeNetns(context.Background(), n.Netns); err != nil {

@@ -1,10 +1,7 @@
 package lab
 
 import (
-	"errors"
 	"fmt"
-	"os"
-	"syscall"
 
 	"golang.org/x/sys/unix"
 )
@@ -16,17 +13,18 @@ const (
 )
 
 // tunDevice is a TUN interface without packet information headers: each
-// read returns one IPv4 or IPv6 packet and each write injects one.
+// read returns one IPv4 or IPv6 packet and each write injects one. Its file
+// descriptor is non-blocking; waits go through the lab's stopper.
 type tunDevice struct {
 	name string
-	f    *os.File
-	rc   syscall.RawConn
+	fd   int
+	stop *stopper
 }
 
 // openTUN creates a TUN interface in the current network namespace. It
-// disappears when the file is closed.
-func openTUN(name string) (*tunDevice, error) {
-	fd, err := unix.Open("/dev/net/tun", unix.O_RDWR|unix.O_CLOEXEC, 0)
+// disappears when the descriptor is closed.
+func openTUN(name string, stop *stopper) (*tunDevice, error) {
+	fd, err := unix.Open("/dev/net/tun", unix.O_RDWR|unix.O_CLOEXEC|unix.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, fmt.Errorf("%w: open /dev/net/tun: %v", ErrUnavailable, err)
 	}
@@ -40,66 +38,53 @@ func openTUN(name string) (*tunDevice, error) {
 		unix.Close(fd)
 		return nil, fmt.Errorf("TUNSETIFF %s: %w", name, err)
 	}
-	if err := unix.SetNonblock(fd, true); err != nil {
-		unix.Close(fd)
-		return nil, err
-	}
-	f := os.NewFile(uintptr(fd), name)
-	rc, err := f.SyscallConn()
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	return &tunDevice{name: name, f: f, rc: rc}, nil
+	return &tunDevice{name: name, fd: fd, stop: stop}, nil
 }
 
 // readBatch waits for at least one packet, then reads as many as are ready
 // without waiting, up to len(bufs). lens receives their sizes.
 func (t *tunDevice) readBatch(bufs []*[bufSize]byte, lens []int) (int, error) {
 	n := 0
-	var rerr error
-	err := t.rc.Read(func(fd uintptr) bool {
-		for n < len(bufs) {
-			k, err := unix.Read(int(fd), bufs[n][:])
-			switch {
-			case err == unix.EAGAIN:
-				return n > 0
-			case err == unix.EINTR:
-				continue
-			case err != nil:
-				rerr = err
-				return true
+	for n < len(bufs) {
+		k, err := unix.Read(t.fd, bufs[n][:])
+		switch {
+		case err == unix.EINTR:
+			continue
+		case err == unix.EAGAIN && n > 0:
+			return n, nil
+		case err == unix.EAGAIN:
+			if err := t.stop.waitFor(t.fd, unix.POLLIN); err != nil {
+				return 0, err
 			}
-			lens[n] = k
-			n++
+			continue
+		case err != nil:
+			return n, fmt.Errorf("read %s: %w", t.name, err)
 		}
-		return true
-	})
-	if n > 0 {
-		return n, nil
+		lens[n] = k
+		n++
 	}
-	return 0, errors.Join(err, rerr)
+	return n, nil
 }
 
 // writeBatch writes each packet; it returns how many the kernel refused.
 func (t *tunDevice) writeBatch(pkts [][]byte) (int, error) {
-	i, refused := 0, 0
-	err := t.rc.Write(func(fd uintptr) bool {
-		for i < len(pkts) {
-			_, err := unix.Write(int(fd), pkts[i])
-			switch {
-			case err == unix.EAGAIN:
-				return false
-			case err == unix.EINTR:
-				continue
-			case err != nil:
-				refused++
+	refused := 0
+	for i := 0; i < len(pkts); {
+		_, err := unix.Write(t.fd, pkts[i])
+		switch {
+		case err == unix.EINTR:
+			continue
+		case err == unix.EAGAIN:
+			if err := t.stop.waitFor(t.fd, unix.POLLOUT); err != nil {
+				return refused, err
 			}
-			i++
+			continue
+		case err != nil:
+			refused++
 		}
-		return true
-	})
-	return refused, err
+		i++
+	}
+	return refused, nil
 }
 
-func (t *tunDevice) close() error { return t.f.Close() }
+func (t *tunDevice) close() error { return unix.Close(t.fd) }

@@ -19,6 +19,7 @@ func cmdUp(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	seeders := fs.Int("seeders", 1, "number of seeders in the star, each with the same link")
 	seed := fs.Uint64("seed", 1, "random seed for loss, jitter and reordering")
 	stats := fs.Duration("stats", 0, "print link counters at this interval (0: only at exit)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the forwarder to this file")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -35,6 +36,13 @@ func cmdUp(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer l.Close()
+	if *cpuProfile != "" {
+		stop, err := startProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	printNodes(stdout, l)
 	waitAndReport(ctx, l, *stats, stdout)
 	printStats(stdout, l)

@@ -28,14 +28,22 @@ func encodeWith(m *Manifest, lay layout) (cid.Cid, []Block, error) {
 		entries:   uint64(len(m.Entries)),
 		totalSize: uint64(m.TotalSize()),
 		chunks:    uint64(m.NumChunks()),
-		streamLen: uint64(w.total),
 	}
+	root, blocks := assemble(&h, w, lay)
+	return root, blocks, nil
+}
+
+// assemble builds the root block around the stream in w: inline if header
+// and stream fit in one block, else over the leaves and the minimal index
+// tree. It sets the stream length and depth in h.
+func assemble(h *rootHeader, w *leafWriter, lay layout) (cid.Cid, []Block) {
+	h.streamLen = uint64(w.total)
 	if len(w.leaves) == 0 {
 		root := h.append(nil)
 		if len(root)+len(w.payload()) <= lay.blockSize {
 			root = append(root, w.payload()...)
 			b := Block{CID: blockCID(root), Data: root}
-			return b.CID, []Block{b}, nil
+			return b.CID, []Block{b}
 		}
 	}
 	leaves := w.finish()
@@ -48,7 +56,7 @@ func encodeWith(m *Manifest, lay layout) (cid.Cid, []Block, error) {
 	rb := Block{CID: blockCID(root), Data: root}
 	blocks := make([]Block, 0, 1+len(index)+len(leaves))
 	blocks = append(append(append(blocks, rb), flatten(index)...), leaves...)
-	return rb.CID, blocks, nil
+	return rb.CID, blocks
 }
 
 // buildIndex groups blocks into index blocks of at most fanout children,

@@ -97,11 +97,11 @@ func withContext(err error, path, prefix string) error {
 // path, and the path must sort strictly after it, so each sorted list of
 // paths has one encoding.
 func (r *entryReader) path() (string, error) {
-	shared, err := r.s.uvarint(uint64(len(r.prev)))
+	shared, err := r.s.uvarint("shared prefix length", uint64(len(r.prev)))
 	if err != nil {
 		return "", err
 	}
-	n, err := r.s.uvarint(MaxPathLen - shared)
+	n, err := r.s.uvarint("suffix length", MaxPathLen-shared)
 	if err != nil {
 		return "", err
 	}
@@ -136,7 +136,7 @@ func (r *entryReader) body(path string) (Entry, error) {
 		return e, err
 	}
 	e.Kind = Kind(kind)
-	mode, err := r.s.uvarint(0o777)
+	mode, err := r.s.uvarint("mode", 0o777)
 	if err != nil {
 		return e, err
 	}
@@ -148,7 +148,7 @@ func (r *entryReader) body(path string) (Entry, error) {
 	default:
 		return e, invalid("unknown entry kind " + e.Kind.String())
 	}
-	size, err := r.s.uvarint(MaxTotalSize)
+	size, err := r.s.uvarint("size", MaxTotalSize)
 	if err != nil {
 		return e, err
 	}

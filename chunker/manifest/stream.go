@@ -58,23 +58,23 @@ func (s *stream) read(p []byte) error {
 }
 
 // uvarint reads a canonical uvarint no larger than max.
-func (s *stream) uvarint(max uint64) (uint64, error) {
+func (s *stream) uvarint(field string, max uint64) (uint64, error) {
 	if err := s.fill(); err != nil {
 		return 0, err
 	}
 	v, n, reason := uvarint(s.buf)
 	if reason == reasonTruncated { // the varint may continue in the next leaf
-		return s.slowUvarint(max)
+		return s.slowUvarint(field, max)
 	}
 	if reason == "" {
 		s.buf = s.buf[n:]
 		s.left -= int64(n)
 	}
-	return checkVarint(v, reason, max)
+	return checkVarint(field, v, reason, max)
 }
 
 // slowUvarint reads a uvarint that straddles leaves, byte by byte.
-func (s *stream) slowUvarint(max uint64) (uint64, error) {
+func (s *stream) slowUvarint(field string, max uint64) (uint64, error) {
 	var tmp [binary.MaxVarintLen64]byte
 	n := 0
 	for n < len(tmp) {
@@ -89,17 +89,17 @@ func (s *stream) slowUvarint(max uint64) (uint64, error) {
 		}
 	}
 	v, _, reason := uvarint(tmp[:n])
-	return checkVarint(v, reason, max)
+	return checkVarint(field, v, reason, max)
 }
 
 // checkVarint turns the result of uvarint into a value no larger than max
 // or an *InvalidError.
-func checkVarint(v uint64, reason string, max uint64) (uint64, error) {
+func checkVarint(field string, v uint64, reason string, max uint64) (uint64, error) {
 	if reason == "" && v > max {
-		reason = "value " + itoa(v) + " exceeds " + itoa(max)
+		reason = itoa(v) + " exceeds " + itoa(max)
 	}
 	if reason != "" {
-		return 0, invalid(reason)
+		return 0, invalid(field + ": " + reason)
 	}
 	return v, nil
 }

@@ -14,8 +14,9 @@ import (
 // lean, so:
 const (
 	// Two 16 MiB memtables: one taking writes, one being flushed. A
-	// transaction may hold about 15% of a memtable (~2.4 MiB); larger
-	// batches are split (see updateItems).
+	// transaction may hold 15% of a memtable: ~2.4 MiB or ~25,000 entries
+	// (~16,000 location lists of typical size); larger batches are split
+	// (see updateItems).
 	memTableSize = 16 << 20
 	numMemtables = 2
 	// Table indexes and bloom filters are cached up to 16 MiB instead of

@@ -70,7 +70,10 @@ func readLocation(c cid.Cid, loc catalog.Location, blobs BlobGetter) ([]byte, er
 		return ReadInPlace(c, loc)
 	case catalog.Blob:
 		data, err := blobs.Get(c)
-		if err != nil && !isIOFailure(err) {
+		switch {
+		case errors.Is(err, catalog.ErrNotFound):
+			return nil, &StaleError{Path: "blob store", Reason: "block " + c.String() + " is missing"}
+		case errors.Is(err, chunker.ErrHashMismatch):
 			return nil, &StaleError{Path: "blob store", Reason: err.Error()}
 		}
 		return data, err
@@ -79,8 +82,3 @@ func readLocation(c cid.Cid, loc catalog.Location, blobs BlobGetter) ([]byte, er
 	}
 }
 
-// isIOFailure tells a blob that could not be read (keep its location) from
-// one that is missing or was corrupted (drop it).
-func isIOFailure(err error) bool {
-	return !errors.Is(err, catalog.ErrNotFound) && !errors.Is(err, chunker.ErrHashMismatch)
-}

@@ -1,0 +1,156 @@
+package main_test
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ipfs/go-cid"
+
+	"github.com/swarm-project/swarm/chunker"
+	"github.com/swarm-project/swarm/node/nodetest"
+)
+
+// add on a daemon, get from another repo (embedded node, then through a
+// second daemon): byte-identical trees, and the other commands answer.
+func TestE2EAddGet(t *testing.T) {
+	a, b := initRepo(t), initRepo(t)
+	startDaemon(t, a)
+	src := filepath.Join(t.TempDir(), "dataset")
+	nodetest.WriteTree(t, src, chunker.DefaultChunkSize, 7)
+	root := strings.TrimSpace(mustRun(t, a, "add", src, "-Q"))
+	if _, err := cid.Decode(root); err != nil {
+		t.Fatalf("add -Q printed %q, not a CID", root)
+	}
+	peer := loopbackAddr(t, a)
+
+	copy1 := filepath.Join(t.TempDir(), "copy")
+	var sum struct {
+		Bytes       int64            `json:"bytes"`
+		Seconds     float64          `json:"seconds"`
+		GoodputMbps float64          `json:"goodput_mbps"`
+		Sources     map[string]int64 `json:"sources"`
+	}
+	out := mustRun(t, b, "get", root, "-o", copy1, "--peer", peer, "--json")
+	if err := json.Unmarshal([]byte(out), &sum); err != nil {
+		t.Fatalf("--json output %q: %v", out, err)
+	}
+	nodetest.SameTree(t, src, copy1)
+	var fromPeer int64
+	for name, n := range sum.Sources {
+		if strings.HasPrefix(name, "peer ") {
+			fromPeer += n
+		}
+	}
+	if sum.Bytes == 0 || fromPeer != sum.Bytes || sum.Seconds <= 0 {
+		t.Fatalf("summary %+v", sum)
+	}
+
+	// B as a daemon: the CLI goes through its API; the data is local now.
+	startDaemon(t, b)
+	copy2 := filepath.Join(t.TempDir(), "copy2")
+	mustRun(t, b, "get", root, "-o", copy2)
+	nodetest.SameTree(t, src, copy2)
+	if ls := mustRun(t, b, "ls", root); !strings.Contains(ls, "a/b/c/several.bin") || !strings.Contains(ls, "empty-dir/nested-empty/") {
+		t.Fatalf("ls: %s", ls)
+	}
+	if pins := mustRun(t, a, "pin", "ls"); !strings.Contains(pins, root) || !strings.Contains(pins, "dataset") {
+		t.Fatalf("pin ls: %s", pins)
+	}
+	if st := mustRun(t, a, "status"); !strings.Contains(st, "chunks") {
+		t.Fatalf("status: %s", st)
+	}
+}
+
+func TestE2EErrors(t *testing.T) {
+	a := initRepo(t)
+	cases := []struct {
+		args []string
+		code int
+		msg  string
+	}{
+		{[]string{"get", "not-a-cid", "-o", filepath.Join(t.TempDir(), "x")}, 2, "not a CID"},
+		{[]string{"get", chunker.ChunkCID([]byte("x")).String(), "-o", filepath.Join(t.TempDir(), "x")}, 4, "not a manifest"},
+		{[]string{"add", "/nonexistent/path"}, 2, "no such file"},
+		{[]string{"frobnicate"}, 1, "unknown command"},
+	}
+	for _, tc := range cases {
+		r := run(t, a, tc.args...)
+		if r.code != tc.code || !strings.Contains(r.stderr, tc.msg) {
+			t.Errorf("swarm %v: exit %d, stderr %q; want exit %d mentioning %q", tc.args, r.code, r.stderr, tc.code, tc.msg)
+		}
+	}
+	if r := run(t, filepath.Join(t.TempDir(), "none"), "add", "."); r.code != 2 || !strings.Contains(r.stderr, "swarm init") {
+		t.Errorf("uninitialised repo: exit %d %q", r.code, r.stderr)
+	}
+}
+
+// A hostile manifest is refused (exit 4) and nothing is written.
+func TestE2EHostileManifest(t *testing.T) {
+	b := initRepo(t)
+	root, blocks := nodetest.HostileManifest(t, "../x")
+	evil := nodetest.NewPeer(t, blocks)
+	parent := t.TempDir()
+	r := run(t, b, "get", root.String(), "-o", filepath.Join(parent, "out"), "--peer", evil.Addr())
+	if r.code != 4 || !strings.Contains(r.stderr, "..") {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	if ents, _ := os.ReadDir(parent); len(ents) != 0 {
+		t.Fatalf("wrote %v", ents)
+	}
+}
+
+// kill -9 in the middle of a get; the same command again fetches only what
+// is missing (less than 10% extra) and the result is complete.
+func TestE2EKillResume(t *testing.T) {
+	const chunkSize, nChunks = 64 << 10, 1024
+	data := make([]byte, chunkSize*nChunks)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < len(data); i += 8 {
+		binary.LittleEndian.PutUint64(data[i:], rng.Uint64())
+	}
+	root, blocks := nodetest.Content(t, "big", map[string][]byte{"d/big.bin": data}, chunkSize)
+	seeder := nodetest.NewPeer(t, blocks)
+	seeder.SetDelay(100 * time.Millisecond)
+	b := initRepo(t)
+	dest := filepath.Join(t.TempDir(), "out")
+	args := []string{"--repo", b, "get", root.String(), "-o", dest, "--peer", seeder.Addr()}
+
+	cmd := exec.Command(swarmBin(t), args...)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(time.Minute)
+	for seeder.Served.Load() < nChunks/2 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	_ = cmd.Process.Signal(syscall.SIGKILL)
+	_ = cmd.Wait()
+	first := seeder.Served.Load()
+	if first >= int64(len(blocks)) {
+		t.Fatalf("download finished before the kill (%d blocks served)", first)
+	}
+	if _, err := os.Lstat(dest); !os.IsNotExist(err) {
+		t.Fatal("incomplete download visible under the destination name")
+	}
+
+	seeder.SetDelay(0)
+	mustRun(t, b, args[2:]...)
+	got, err := os.ReadFile(filepath.Join(dest, "d/big.bin"))
+	if err != nil || string(got) != string(data) {
+		t.Fatalf("resumed download differs (err %v)", err)
+	}
+	total := seeder.Served.Load()
+	extra := total - int64(len(blocks))
+	t.Logf("blocks: %d; served before kill %d, in all %d, extra %d", len(blocks), first, total, extra)
+	if extra*10 >= int64(len(blocks)) {
+		t.Fatalf("resume re-fetched %d extra blocks of %d (>= 10%%)", extra, len(blocks))
+	}
+}

@@ -1,0 +1,192 @@
+package node_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ipfs/go-cid"
+
+	"github.com/swarm-project/swarm/chunker"
+	"github.com/swarm-project/swarm/chunker/manifest"
+	"github.com/swarm-project/swarm/node"
+	"github.com/swarm-project/swarm/node/apitype"
+	"github.com/swarm-project/swarm/node/nodetest"
+	"github.com/swarm-project/swarm/swarm/fetch"
+)
+
+func addTree(t *testing.T, n *node.Node) (string, string) {
+	t.Helper()
+	src := filepath.Join(t.TempDir(), "dataset")
+	nodetest.WriteTree(t, src, chunker.DefaultChunkSize, 1)
+	res, err := n.Add(context.Background(), apitype.AddRequest{Path: src}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return src, res.Root
+}
+
+func TestAddGetBetweenNodes(t *testing.T) {
+	a, b := nodetest.New(t), nodetest.New(t)
+	src, root := addTree(t, a)
+	dest := filepath.Join(t.TempDir(), "copy")
+	res, err := b.Get(context.Background(), apitype.GetRequest{CID: root, Out: dest, Peers: []string{nodetest.Addr(t, a)}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nodetest.SameTree(t, src, dest)
+	if res.Bytes != res.Total || res.Total == 0 {
+		t.Fatalf("fetched %d of %d bytes", res.Bytes, res.Total)
+	}
+	// B now serves what it fetched: a third node gets it from B alone.
+	c := nodetest.New(t)
+	dest2 := filepath.Join(t.TempDir(), "copy2")
+	if _, err := c.Get(context.Background(), apitype.GetRequest{CID: root, Out: dest2, Peers: []string{nodetest.Addr(t, b)}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	nodetest.SameTree(t, src, dest2)
+	// Same root for the same tree, on any node.
+	if _, again := addTree(t, c); again != root {
+		t.Fatalf("same tree gave %s then %s", root, again)
+	}
+}
+
+func TestSingleFileRoot(t *testing.T) {
+	a, b := nodetest.New(t), nodetest.New(t)
+	f := filepath.Join(t.TempDir(), "file.bin")
+	data := make([]byte, 3*chunker.DefaultChunkSize+5)
+	for i := range data {
+		data[i] = byte(i * 7)
+	}
+	if err := os.WriteFile(f, data, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	res, err := a.Add(context.Background(), apitype.AddRequest{Path: f}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dest := filepath.Join(t.TempDir(), "out.bin")
+	if _, err := b.Get(context.Background(), apitype.GetRequest{CID: res.Root, Out: dest, Peers: []string{nodetest.Addr(t, a)}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(dest)
+	if err != nil || string(got) != string(data) {
+		t.Fatalf("single file differs (err %v)", err)
+	}
+	if fi, _ := os.Stat(dest); fi.Mode().Perm() != 0o640 {
+		t.Fatalf("mode %v", fi.Mode().Perm())
+	}
+}
+
+// A peer that flips a byte is caught, dropped and named; the download
+// completes from an honest peer and nothing corrupt is written.
+func TestCorruptPeerDropped(t *testing.T) {
+	files := map[string][]byte{"x/data.bin": make([]byte, 20*64<<10)}
+	for i := range files["x/data.bin"] {
+		files["x/data.bin"][i] = byte(i / 3)
+	}
+	root, blocks := nodetest.Content(t, "ds", files, 64<<10)
+	liar := nodetest.NewPeer(t, blocks)
+	liar.SetCorrupt(func(c cid.Cid) bool { return c.Prefix().Codec == cid.Raw })
+	honest := nodetest.NewPeer(t, blocks)
+	honest.SetDelay(20 * time.Millisecond) // let the liar be asked first
+	b := nodetest.New(t)
+	dest := filepath.Join(t.TempDir(), "out")
+	res, err := b.Get(context.Background(), apitype.GetRequest{CID: root.String(), Out: dest,
+		Peers: []string{liar.Addr(), honest.Addr()}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(filepath.Join(dest, "x/data.bin"))
+	if string(got) != string(files["x/data.bin"]) {
+		t.Fatal("output differs")
+	}
+	dropped := false
+	for _, s := range res.Sources {
+		if strings.Contains(s.Name, liar.Host.ID().String()) && strings.Contains(s.Dropped, "corrupt") {
+			dropped = true
+		}
+	}
+	if !dropped {
+		t.Fatalf("liar not named as dropped: %+v", res.Sources)
+	}
+}
+
+// With only a lying peer the download fails clearly and nothing appears
+// at the destination.
+func TestOnlyLiarFails(t *testing.T) {
+	root, blocks := nodetest.Content(t, "ds", map[string][]byte{"f": []byte("hello world")}, 64<<10)
+	liar := nodetest.NewPeer(t, blocks)
+	liar.SetCorrupt(func(c cid.Cid) bool { return c.Prefix().Codec == cid.Raw })
+	b := nodetest.New(t)
+	dest := filepath.Join(t.TempDir(), "out")
+	_, err := b.Get(context.Background(), apitype.GetRequest{CID: root.String(), Out: dest, Peers: []string{liar.Addr()}}, nil)
+	if !errors.Is(err, fetch.ErrUnavailable) {
+		t.Fatalf("want ErrUnavailable, got %v", err)
+	}
+	if node.APIError(err).Code != apitype.CodeNotFound {
+		t.Fatalf("code %s", node.APIError(err).Code)
+	}
+	if _, err := os.Lstat(dest); !os.IsNotExist(err) {
+		t.Fatal("destination exists after a failed download")
+	}
+}
+
+func TestBadRequests(t *testing.T) {
+	a := nodetest.New(t)
+	_, root := addTree(t, a)
+	ctx := context.Background()
+	raw := chunker.ChunkCID([]byte("x")).String()
+	cases := []struct {
+		name string
+		req  apitype.GetRequest
+		code string
+		is   error
+	}{
+		{"raw chunk CID", apitype.GetRequest{CID: raw, Out: filepath.Join(t.TempDir(), "o")}, apitype.CodeInvalid, manifest.ErrNotManifest},
+		{"not a CID", apitype.GetRequest{CID: "hello", Out: filepath.Join(t.TempDir(), "o")}, apitype.CodeUsage, node.ErrBadRequest},
+		{"relative dest", apitype.GetRequest{CID: root, Out: "rel"}, apitype.CodeUsage, node.ErrBadRequest},
+		{"dest exists", apitype.GetRequest{CID: root, Out: t.TempDir()}, apitype.CodeIO, fetch.ErrDestExists},
+		{"bad peer", apitype.GetRequest{CID: root, Out: filepath.Join(t.TempDir(), "o"), Peers: []string{"/ip4/127.0.0.1/tcp/1"}}, apitype.CodeUsage, node.ErrBadRequest},
+	}
+	for _, tc := range cases {
+		_, err := a.Get(ctx, tc.req, nil)
+		if !errors.Is(err, tc.is) || node.APIError(err).Code != tc.code {
+			t.Errorf("%s: got %v (code %s), want %v (%s)", tc.name, err, node.APIError(err).Code, tc.is, tc.code)
+		}
+	}
+}
+
+// A manifest nobody has: a clear error, not a hang.
+func TestUnknownRoot(t *testing.T) {
+	a, b := nodetest.New(t), nodetest.New(t)
+	root, _ := nodetest.Content(t, "ds", map[string][]byte{"f": []byte("never added")}, 64<<10)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, err := b.Get(ctx, apitype.GetRequest{CID: root.String(), Out: filepath.Join(t.TempDir(), "o"), Peers: []string{nodetest.Addr(t, a)}}, nil)
+	if node.APIError(err).Code != apitype.CodeNotFound {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// Hostile manifests are rejected before anything is written.
+func TestHostileManifestRejected(t *testing.T) {
+	b := nodetest.New(t)
+	for _, path := range []string{"../x", "/etc", "a/../../b", "a\x00b", "./x"} {
+		root, blocks := nodetest.HostileManifest(t, path)
+		evil := nodetest.NewPeer(t, blocks)
+		parent := t.TempDir()
+		_, err := b.Get(context.Background(), apitype.GetRequest{CID: root.String(),
+			Out: filepath.Join(parent, "out"), Peers: []string{evil.Addr()}}, nil)
+		if !errors.Is(err, manifest.ErrInvalid) || node.APIError(err).Code != apitype.CodeInvalid {
+			t.Errorf("%q: got %v", path, err)
+		}
+		if ents, _ := os.ReadDir(parent); len(ents) != 0 {
+			t.Errorf("%q: wrote %v", path, ents)
+		}
+	}
+}

@@ -1,0 +1,107 @@
+package nodetest
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ipfs/go-cid"
+	"github.com/libp2p/go-libp2p"
+	"github.com/libp2p/go-libp2p/core/host"
+	"github.com/libp2p/go-libp2p/core/network"
+
+	"github.com/swarm-project/swarm/node/wire"
+)
+
+// Peer is a real libp2p host that serves blocks from memory over
+// /swarm/chunk/1.0.0, with knobs to misbehave. It stands in for a remote
+// node whose behaviour a test must control (slow, lying, crashing).
+type Peer struct {
+	Host host.Host
+
+	mu      sync.Mutex
+	blocks  map[cid.Cid][]byte
+	delay   time.Duration
+	corrupt func(c cid.Cid) bool
+
+	Served atomic.Int64 // blocks answered with data
+}
+
+// NewPeer starts a peer on loopback holding blocks; closed at test end.
+func NewPeer(t testing.TB, blocks map[cid.Cid][]byte) *Peer {
+	t.Helper()
+	h, err := libp2p.New(libp2p.ListenAddrStrings("/ip4/127.0.0.1/tcp/0"), libp2p.DisableRelay())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &Peer{Host: h, blocks: blocks}
+	h.SetStreamHandler(wire.ProtocolID, p.handle)
+	t.Cleanup(func() { h.Close() })
+	return p
+}
+
+// SetDelay makes the peer wait before each reply.
+func (p *Peer) SetDelay(d time.Duration) { p.mu.Lock(); p.delay = d; p.mu.Unlock() }
+
+// SetCorrupt makes the peer flip a byte of every block for which f is true.
+func (p *Peer) SetCorrupt(f func(c cid.Cid) bool) { p.mu.Lock(); p.corrupt = f; p.mu.Unlock() }
+
+// Put adds or replaces a block (a test may plant a hostile manifest).
+func (p *Peer) Put(c cid.Cid, data []byte) { p.mu.Lock(); p.blocks[c] = data; p.mu.Unlock() }
+
+// Addr is the peer's full multiaddr.
+func (p *Peer) Addr() string {
+	return fmt.Sprintf("%s/p2p/%s", p.Host.Addrs()[0], p.Host.ID())
+}
+
+func (p *Peer) reply(req wire.Message) wire.Message {
+	p.mu.Lock()
+	data, ok := p.blocks[req.CID]
+	delay, corrupt := p.delay, p.corrupt
+	p.mu.Unlock()
+	if delay > 0 {
+		time.Sleep(delay)
+	}
+	if !ok {
+		return wire.Message{Type: wire.TypeNotFound, ID: req.ID}
+	}
+	if corrupt != nil && corrupt(req.CID) && len(data) > 0 {
+		data = append([]byte(nil), data...)
+		data[len(data)/2] ^= 0x01
+	}
+	p.Served.Add(1)
+	return wire.Message{Type: wire.TypeBlock, ID: req.ID, Data: data}
+}
+
+func (p *Peer) handle(s network.Stream) {
+	defer s.Close()
+	r := bufio.NewReader(s)
+	for {
+		body, err := wire.ReadFrame(r, nil)
+		if err != nil {
+			if !errors.Is(err, io.EOF) {
+				_ = s.Reset()
+			}
+			return
+		}
+		req, err := wire.Decode(body)
+		if err != nil {
+			_ = s.Reset()
+			return
+		}
+		rep := p.reply(req)
+		out, err := wire.AppendFrame(nil, &rep)
+		if err != nil {
+			_ = s.Reset()
+			return
+		}
+		if _, err := s.Write(out); err != nil {
+			return
+		}
+	}
+}

@@ -1,0 +1,356 @@
+package ratectl
+
+import "time"
+
+// mode is the adaptive controller's state.
+type mode uint8
+
+const (
+	modeStartup mode = iota // double per round until a queue shows
+	modeDelay               // hold the queueing delay near the target
+	modeDrain               // one short drain to re-measure the base RTT
+	modeCompete             // Reno-like AIMD against a buffer-filling flow
+)
+
+var modeNames = [...]string{"startup", "delay", "drain", "compete"}
+
+// adaptive implements Fair, High and Low. Decisions are taken once per
+// round (about one smoothed RTT) from the round's minimum RTT, its largest
+// delivery-rate sample and its loss; see docs/ratectl.md.
+type adaptive struct {
+	cfg  Config
+	p    params
+	rate float64
+	rtt  rttStats
+	loss lossStats
+	mode mode
+	dr   maxRing // per-round max delivery rate
+	rnd  round
+
+	startupBest  float64 // best delivery rate seen in startup
+	startupStale int     // startup rounds without 25% growth
+	highRounds   int     // consecutive delay rounds with the queue over target
+	streakRate   float64 // rate when the current highRounds streak began
+	lowRounds    int     // consecutive compete rounds under target
+	lastNearBase time.Time
+	drainEnd     time.Time
+	lastCut      time.Time // last loss-triggered decrease
+	latestRTT    time.Duration
+	bwLong       longMax // bandwidth over the last few dozen rounds
+	cubic        cubicWindow
+	competeLeft  time.Time
+	competeRate  float64 // average rate of the compete mode last left
+	competeAvg   float64 // running average rate in the compete mode
+	phase        int     // position in the delay mode's probe cycle
+	probeBW      float64 // bandwidth when the last probe started
+}
+
+// round accumulates samples between decisions.
+type round struct {
+	start      time.Time
+	minRTT     time.Duration
+	maxDR      float64
+	acked      int
+	lost       int
+	appLimited bool // every delivery sample was app-limited
+	samples    int
+}
+
+func newAdaptive(cfg Config, p params) *adaptive {
+	a := &adaptive{cfg: cfg, p: p, rate: cfg.InitialRate, rtt: newRTTStats()}
+	a.cubic = cubicWindow{c: p.cubicC, beta: p.beta, ai: p.aiPackets, growth: 1.5}
+	return a
+}
+
+func (a *adaptive) OnAck(now time.Time, s AckSample) {
+	a.rtt.update(now, s.RTT)
+	a.loss.acked(s.AckedBytes)
+	r := &a.rnd
+	if r.start.IsZero() {
+		a.startRound(now)
+		a.lastNearBase = now
+	}
+	if s.RTT > 0 {
+		a.latestRTT = s.RTT
+		if r.minRTT == 0 || s.RTT < r.minRTT {
+			r.minRTT = s.RTT
+		}
+	}
+	r.acked += s.AckedBytes
+	if s.DeliveryRate > 0 {
+		if r.samples == 0 {
+			r.appLimited = true
+		}
+		r.samples++
+		r.appLimited = r.appLimited && s.AppLimited
+		r.maxDR = max(r.maxDR, s.DeliveryRate)
+	}
+	if now.Sub(r.start) >= max(a.rtt.srtt, 5*time.Millisecond) {
+		a.endRound(now)
+	}
+}
+
+func (a *adaptive) OnLoss(now time.Time, lostBytes int) {
+	a.loss.lost(lostBytes)
+	a.rnd.lost += lostBytes
+	q := a.latestRTT - a.rtt.base()
+	cut := a.mode == modeCompete && q > a.p.target ||
+		a.p.lossYield && a.mode != modeStartup && q > a.p.target/2
+	if !cut || now.Sub(a.lastCut) <= a.rtt.srtt {
+		return
+	}
+	a.lastCut = now
+	if a.mode == modeCompete {
+		a.cubic.w = windowOf(a.rate, a.cfg.MSS, a.rtt.srtt)
+		a.cubic.cut(now)
+		a.setRate(a.cubic.rate(a.cfg.MSS, a.rtt.srtt))
+		return
+	}
+	a.setRate(a.rate * a.p.beta)
+}
+
+func (a *adaptive) Rate() float64 { return a.rate }
+
+func (a *adaptive) InflightLimit() int {
+	return inflightFor(a.rate, a.rtt.srtt, a.cfg.MSS, 2)
+}
+
+func (a *adaptive) Snapshot() Snapshot {
+	return Snapshot{
+		Policy: a.cfg.Policy, Mode: modeNames[a.mode], Rate: a.rate,
+		BaseRTT: a.rtt.base(), SRTT: a.rtt.srtt, QueueDelay: a.rtt.queueDelay(),
+		Inflight: a.InflightLimit(), LossRate: a.loss.rate,
+	}
+}
+
+func (a *adaptive) setRate(r float64) { a.rate = a.cfg.clamp(r) }
+
+func (a *adaptive) startRound(now time.Time) { a.rnd = round{start: now} }
+
+// endRound takes the per-round decision.
+func (a *adaptive) endRound(now time.Time) {
+	r := a.rnd
+	a.startRound(now)
+	if r.minRTT == 0 {
+		return // no RTT sample this round: nothing to decide on
+	}
+	q := max(0, r.minRTT-a.rtt.base())
+	if q <= a.p.target/2 {
+		a.lastNearBase = now
+	}
+	a.dr.push(r.maxDR)
+	a.bwLong.push(a.bandwidth())
+	switch a.mode {
+	case modeStartup:
+		a.startupRound(q, r)
+	case modeDelay:
+		a.delayRound(now, q, r)
+	case modeDrain:
+		a.drainRound(now, q)
+	case modeCompete:
+		a.competeRound(now, q)
+	}
+	a.heavyLossRound(r)
+}
+
+func (a *adaptive) startupRound(q time.Duration, r round) {
+	if r.maxDR > a.startupBest*1.25 {
+		a.startupBest, a.startupStale = r.maxDR, 0
+	} else if !r.appLimited {
+		a.startupStale++
+	}
+	if q >= a.p.target || a.startupStale >= 3 {
+		a.startDrain(a.rtt.srtt*4, startupDrainGain)
+		return
+	}
+	a.setRate(a.capToDelivery(a.rate*startupGain, 2*startupGain))
+}
+
+// startDrain paces below the delivery rate until the queue is under the
+// target or for at most d.
+func (a *adaptive) startDrain(d time.Duration, gain float64) {
+	a.mode = modeDrain
+	a.drainEnd = a.rnd.start.Add(d)
+	a.setRate(a.pathRate(a.rate) * gain)
+}
+
+func (a *adaptive) drainRound(now time.Time, q time.Duration) {
+	if q > a.p.target && now.Before(a.drainEnd) {
+		return
+	}
+	a.mode, a.phase = modeDelay, phaseCruise
+	a.lastNearBase = now
+	a.setRate(a.bandwidth())
+}
+
+func (a *adaptive) delayRound(now time.Time, q time.Duration, r round) {
+	if a.competitorHolds(q) {
+		a.enterCompete(now)
+		return
+	}
+	if now.Sub(a.lastNearBase) > probeBaseAfter {
+		a.startDrain(a.rtt.srtt+4*a.p.target, drainGain)
+		return
+	}
+	if q > a.p.target {
+		// More queue than we aim for: steer it back from the latest
+		// delivery rate, and restart the cruise.
+		a.phase = phaseCruise
+		a.setRate(max(a.pathRate(a.rate)*a.cut(q), a.competeFloor(now)))
+		return
+	}
+	a.cycleRound(r)
+}
+
+// Phases of the delay mode's probe cycle, one round each; cruising lasts
+// until the cycle wraps.
+const (
+	phaseProbe  = 0 // pace above the path rate to look for more bandwidth
+	phaseDrain  = 1 // pace below it to drain what the probe queued
+	phaseCruise = 2 // pace at it; the first cruise round sees the probe
+	cycleLen    = 8
+)
+
+func (a *adaptive) cycleRound(r round) {
+	bw := a.bandwidth()
+	g := a.probeGain(a.rtt.base())
+	switch a.phase {
+	case phaseProbe:
+		if r.appLimited {
+			a.setRate(bw)
+			return // no point probing a path the sender does not fill
+		}
+		a.probeBW = bw
+		a.setRate(bw * (1 + g))
+		a.phase = phaseDrain
+	case phaseDrain:
+		a.setRate(bw * (1 - g))
+		a.phase = phaseCruise
+	case phaseCruise:
+		a.setRate(bw)
+		a.phase++
+		if bw > a.probeBW*(1+g/2) {
+			a.phase = phaseProbe // the probe found room: probe again
+		}
+	default:
+		a.setRate(bw)
+		a.phase = (a.phase + 1) % cycleLen
+	}
+}
+
+// cut is the pacing gain under the path rate when the queueing delay q is
+// over the target: it removes about half the excess per round.
+func (a *adaptive) cut(q time.Duration) float64 {
+	f := 1 + 0.5*(a.p.target-q).Seconds()/(a.rtt.base()+q).Seconds()
+	return max(0.5, f)
+}
+
+// probeGain scales probes so that one probe round queues about 1.5
+// targets' worth of delay, whatever the RTT.
+func (a *adaptive) probeGain(base time.Duration) float64 {
+	g := 1.5 * a.p.target.Seconds() / max(base, time.Millisecond).Seconds()
+	return min(max(g, 0.02), a.p.gainUp)
+}
+
+// pathRate estimates what the path carries for this flow: the last
+// round's delivery rate with random loss added back, or def without one.
+func (a *adaptive) pathRate(def float64) float64 {
+	d := a.dr.max(1)
+	if d == 0 {
+		return def
+	}
+	return d / (1 - min(a.loss.rate, 0.5))
+}
+
+// bandwidth is the largest loss-corrected delivery rate of the last
+// rounds: the bottleneck share the flow can count on.
+func (a *adaptive) bandwidth() float64 {
+	d := a.dr.max(bwRounds)
+	if d == 0 {
+		return a.rate
+	}
+	return d / (1 - min(a.loss.rate, 0.5))
+}
+
+// competitorHolds reports whether another flow holds the queue: it has
+// stayed over the target for competeRounds rounds although this flow cut its
+// rate by a quarter meanwhile. Alone, such cuts drain the queue within a
+// round or two.
+func (a *adaptive) competitorHolds(q time.Duration) bool {
+	if q <= a.p.target {
+		a.highRounds = 0
+		return false
+	}
+	if a.highRounds == 0 {
+		a.streakRate = a.rate
+	}
+	a.highRounds++
+	return a.p.compete && a.highRounds >= competeRounds && a.rate <= 0.75*a.streakRate
+}
+
+// enterCompete turns loss-based. It starts from half the bandwidth the
+// flow had before the competitor arrived (a fair share against one flow),
+// or from the rate it competed at if it left the mode only recently.
+func (a *adaptive) enterCompete(now time.Time) {
+	a.mode, a.highRounds, a.lowRounds = modeCompete, 0, 0
+	r := max(a.rate, a.bwLong.max(len(a.bwLong.v))/2, a.competeFloor(now))
+	a.competeAvg = r
+	a.setRate(r)
+	a.cubic.reset(now, windowOf(a.rate, a.cfg.MSS, a.rtt.srtt))
+}
+
+// competeFloor is the average rate of a compete mode left less than
+// competeMemory ago, else 0. The delay mode does not cut below it, so that
+// leaving the compete mode in a lull of the competitor's sawtooth does not
+// hand it the link; alone, the floor is below capacity and does no harm.
+func (a *adaptive) competeFloor(now time.Time) float64 {
+	if a.competeLeft.IsZero() || now.Sub(a.competeLeft) >= competeMemory {
+		return 0
+	}
+	return a.competeRate
+}
+
+func (a *adaptive) competeRound(now time.Time, q time.Duration) {
+	if q < a.p.target/2 {
+		a.lowRounds++
+	} else {
+		a.lowRounds = 0
+	}
+	if a.lowRounds >= releaseRounds {
+		a.mode, a.lowRounds, a.phase = modeDelay, 0, phaseCruise
+		a.competeLeft, a.competeRate = now, a.competeAvg
+		return
+	}
+	a.competeAvg += (a.rate - a.competeAvg) / 8
+	a.cubic.round(now)
+	a.setRate(a.cubic.rate(a.cfg.MSS, a.rtt.srtt))
+}
+
+// heavyLossRound backs off when loss is too heavy to be random.
+func (a *adaptive) heavyLossRound(r round) {
+	total := r.acked + r.lost
+	if total == 0 || r.lost == 0 {
+		return
+	}
+	if ratio := float64(r.lost) / float64(total); ratio > a.p.heavyLoss {
+		a.setRate(a.rate * (1 - ratio/2))
+	}
+}
+
+// capToDelivery keeps an increase within mult times what the path delivered
+// in the last rounds, so that a sender limited elsewhere (application,
+// receive window) does not wind the rate up. Delivery lags the rate by a
+// round, so mult must exceed the per-round growth.
+func (a *adaptive) capToDelivery(r, mult float64) float64 {
+	if d := a.dr.max(3); d > 0 {
+		return min(r, max(mult*d, a.cfg.InitialRate))
+	}
+	return r
+}
+
+func orElse(v, def float64) float64 {
+	if v > 0 {
+		return v
+	}
+	return def
+}

@@ -1,0 +1,59 @@
+package ratectl
+
+import "time"
+
+// params tunes the adaptive controller for one policy.
+type params struct {
+	target    time.Duration // queueing delay the controller aims for
+	gainUp    float64       // multiplicative increase per round with an empty queue
+	compete   bool          // may turn loss-based when another flow holds the queue
+	aiPackets float64       // Reno-friendly growth per round when competing, in packets
+	beta      float64       // multiplicative decrease on congestion loss when competing
+	cubicC    float64       // cubic growth constant when competing (packets/s^3)
+	lossYield bool          // loss while a queue is present means back off (low)
+	heavyLoss float64       // loss ratio per round that counts as congestion
+}
+
+// Tuning constants shared by the adaptive policies.
+const (
+	// competeRounds is how many consecutive rounds the queue must stay over
+	// the target before a fair or high flow decides another flow holds
+	// it and turns loss-based.
+	competeRounds = 8
+	// releaseRounds is how many consecutive rounds under the target end
+	// the competing mode.
+	releaseRounds = 8
+	// competeMemory is how long the rate of a left compete mode is kept
+	// for a quick return.
+	competeMemory = 30 * time.Second
+	// probeBaseAfter is how long without a round near the base RTT before
+	// the controller drains its queue to refresh the base RTT estimate.
+	probeBaseAfter = 5 * time.Second
+	// drainGain is the pacing gain of a base-RTT probe round.
+	drainGain = 0.75
+	// startupGain is the per-round growth before the first queue shows.
+	startupGain = 2.0
+	// bwRounds is how many rounds the bandwidth max-filter spans.
+	bwRounds = 4
+	// startupDrainGain paces the drain of the queue startup overshot.
+	startupDrainGain = 0.5
+)
+
+func paramsFor(cfg Config) params {
+	var p params
+	switch cfg.Policy {
+	case High:
+		p = params{target: 20 * time.Millisecond, gainUp: 0.5, compete: true,
+			aiPackets: 2, beta: 0.8, heavyLoss: 0.35}
+	case Low:
+		p = params{target: 5 * time.Millisecond, gainUp: 0.125,
+			lossYield: true, beta: 0.5, heavyLoss: 0.15}
+	default: // Fair
+		p = params{target: 10 * time.Millisecond, gainUp: 0.25, compete: true,
+			aiPackets: 1, beta: 0.7, heavyLoss: 0.25}
+	}
+	if cfg.QueueDelay > 0 {
+		p.target = cfg.QueueDelay
+	}
+	return p
+}
