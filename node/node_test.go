@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -187,6 +188,50 @@ func TestHostileManifestRejected(t *testing.T) {
 		}
 		if ents, _ := os.ReadDir(parent); len(ents) != 0 {
 			t.Errorf("%q: wrote %v", path, ents)
+		}
+	}
+}
+
+// mountTmpfs mounts a small tmpfs (root only) for full-disk and read-only tests.
+func mountTmpfs(t *testing.T, opts string) string {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to mount a tmpfs")
+	}
+	dir := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", opts, "tmpfs", dir).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount tmpfs: %v %s", err, out)
+	}
+	t.Cleanup(func() { _ = exec.Command("umount", dir).Run() })
+	return dir
+}
+
+// Local filesystem problems are reported as such (exit code class io),
+// name the path, and leave nothing half-written under the destination.
+func TestDestinationProblems(t *testing.T) {
+	a, b := nodetest.New(t), nodetest.New(t)
+	_, root := addTree(t, a)
+	peer := []string{nodetest.Addr(t, a)}
+	file := filepath.Join(t.TempDir(), "plain-file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	small := mountTmpfs(t, "size=1m")
+	ro := mountTmpfs(t, "ro,size=64m")
+	cases := []struct {
+		name, out, want string
+	}{
+		{"parent is a file", filepath.Join(file, "out"), "not a directory"},
+		{"disk too small", filepath.Join(small, "out"), "not enough free space"},
+		{"read-only filesystem", filepath.Join(ro, "out"), "read-only"},
+	}
+	for _, tc := range cases {
+		_, err := b.Get(context.Background(), apitype.GetRequest{CID: root, Out: tc.out, Peers: peer}, nil)
+		if node.APIError(err).Code != apitype.CodeIO || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: got %v (code %s)", tc.name, err, node.APIError(err).Code)
+		}
+		if _, err := os.Lstat(tc.out); err == nil {
+			t.Errorf("%s: destination exists", tc.name)
 		}
 	}
 }

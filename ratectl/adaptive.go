@@ -37,7 +37,6 @@ type adaptive struct {
 	lastCut      time.Time // last loss-triggered decrease
 	latestRTT    time.Duration
 	bwLong       longMax // bandwidth over the last few dozen rounds
-	cubic        cubicWindow
 	competeLeft  time.Time
 	competeRate  float64 // average rate of the compete mode last left
 	competeAvg   float64 // running average rate in the compete mode
@@ -57,9 +56,7 @@ type round struct {
 }
 
 func newAdaptive(cfg Config, p params) *adaptive {
-	a := &adaptive{cfg: cfg, p: p, rate: cfg.InitialRate, rtt: newRTTStats()}
-	a.cubic = cubicWindow{c: p.cubicC, beta: p.beta, ai: p.aiPackets, growth: 1.5}
-	return a
+	return &adaptive{cfg: cfg, p: p, rate: cfg.InitialRate, rtt: newRTTStats()}
 }
 
 func (a *adaptive) OnAck(now time.Time, s AckSample) {
@@ -100,12 +97,6 @@ func (a *adaptive) OnLoss(now time.Time, lostBytes int) {
 		return
 	}
 	a.lastCut = now
-	if a.mode == modeCompete {
-		a.cubic.w = windowOf(a.rate, a.cfg.MSS, a.rtt.srtt)
-		a.cubic.cut(now)
-		a.setRate(a.cubic.rate(a.cfg.MSS, a.rtt.srtt))
-		return
-	}
 	a.setRate(a.rate * a.p.beta)
 }
 
@@ -140,6 +131,9 @@ func (a *adaptive) endRound(now time.Time) {
 	}
 	a.dr.push(r.maxDR)
 	a.bwLong.push(a.bandwidth())
+	if a.heavyLossRound(r) {
+		return
+	}
 	switch a.mode {
 	case modeStartup:
 		a.startupRound(q, r)
@@ -150,7 +144,6 @@ func (a *adaptive) endRound(now time.Time) {
 	case modeCompete:
 		a.competeRound(now, q)
 	}
-	a.heavyLossRound(r)
 }
 
 func (a *adaptive) startupRound(q time.Duration, r round) {
@@ -163,7 +156,7 @@ func (a *adaptive) startupRound(q time.Duration, r round) {
 		a.startDrain(a.rtt.srtt*4, startupDrainGain)
 		return
 	}
-	a.setRate(a.capToDelivery(a.rate*startupGain, 2*startupGain))
+	a.setRate(a.capToDelivery(a.rate*startupGain, 2*startupGain, a.cfg.InitialRate))
 }
 
 // startDrain paces below the delivery rate until the queue is under the
@@ -245,10 +238,10 @@ func (a *adaptive) cut(q time.Duration) float64 {
 	return max(0.5, f)
 }
 
-// probeGain scales probes so that one probe round queues about 1.5
-// targets' worth of delay, whatever the RTT.
+// probeGain scales probes so that one probe round queues about one
+// target's worth of delay, whatever the RTT.
 func (a *adaptive) probeGain(base time.Duration) float64 {
-	g := 1.5 * a.p.target.Seconds() / max(base, time.Millisecond).Seconds()
+	g := a.p.target.Seconds() / max(base, time.Millisecond).Seconds()
 	return min(max(g, 0.02), a.p.gainUp)
 }
 
@@ -259,7 +252,7 @@ func (a *adaptive) pathRate(def float64) float64 {
 	if d == 0 {
 		return def
 	}
-	return d / (1 - min(a.loss.rate, 0.5))
+	return d / (1 - min(a.loss.rate, a.p.heavyLoss))
 }
 
 // bandwidth is the largest loss-corrected delivery rate of the last
@@ -269,7 +262,7 @@ func (a *adaptive) bandwidth() float64 {
 	if d == 0 {
 		return a.rate
 	}
-	return d / (1 - min(a.loss.rate, 0.5))
+	return d / (1 - min(a.loss.rate, a.p.heavyLoss))
 }
 
 // competitorHolds reports whether another flow holds the queue: it has
@@ -296,7 +289,6 @@ func (a *adaptive) enterCompete(now time.Time) {
 	r := max(a.rate, a.bwLong.max(len(a.bwLong.v))/2, a.competeFloor(now))
 	a.competeAvg = r
 	a.setRate(r)
-	a.cubic.reset(now, windowOf(a.rate, a.cfg.MSS, a.rtt.srtt))
 }
 
 // competeFloor is the average rate of a compete mode left less than
@@ -322,28 +314,34 @@ func (a *adaptive) competeRound(now time.Time, q time.Duration) {
 		return
 	}
 	a.competeAvg += (a.rate - a.competeAvg) / 8
-	a.cubic.round(now)
-	a.setRate(a.cubic.rate(a.cfg.MSS, a.rtt.srtt))
+	step := a.p.aiPackets * float64(a.cfg.MSS) / max(a.rtt.srtt, time.Millisecond).Seconds()
+	a.setRate(a.capToDelivery(a.rate+step, 2, a.cfg.MinRate))
 }
 
-// heavyLossRound backs off when loss is too heavy to be random.
-func (a *adaptive) heavyLossRound(r round) {
+// heavyLossRound backs off, and reports so, when the round's loss is too
+// heavy to be random: the rate drops under the delivery rate by half the
+// loss ratio, and the mode's own rule is skipped for the round.
+func (a *adaptive) heavyLossRound(r round) bool {
 	total := r.acked + r.lost
 	if total == 0 || r.lost == 0 {
-		return
+		return false
 	}
-	if ratio := float64(r.lost) / float64(total); ratio > a.p.heavyLoss {
-		a.setRate(a.rate * (1 - ratio/2))
+	ratio := float64(r.lost) / float64(total)
+	if ratio <= a.p.heavyLoss {
+		return false
 	}
+	a.setRate(min(a.rate, orElse(r.maxDR, a.rate)) * (1 - ratio/2))
+	return true
 }
 
 // capToDelivery keeps an increase within mult times what the path delivered
 // in the last rounds, so that a sender limited elsewhere (application,
 // receive window) does not wind the rate up. Delivery lags the rate by a
-// round, so mult must exceed the per-round growth.
-func (a *adaptive) capToDelivery(r, mult float64) float64 {
+// round, so mult must exceed the per-round growth. The cap is never under
+// floor.
+func (a *adaptive) capToDelivery(r, mult, floor float64) float64 {
 	if d := a.dr.max(3); d > 0 {
-		return min(r, max(mult*d, a.cfg.InitialRate))
+		return min(r, max(mult*d, floor))
 	}
 	return r
 }

@@ -7,9 +7,8 @@ type params struct {
 	target    time.Duration // queueing delay the controller aims for
 	gainUp    float64       // multiplicative increase per round with an empty queue
 	compete   bool          // may turn loss-based when another flow holds the queue
-	aiPackets float64       // Reno-friendly growth per round when competing, in packets
+	aiPackets float64       // additive increase per round when competing, in packets
 	beta      float64       // multiplicative decrease on congestion loss when competing
-	cubicC    float64       // cubic growth constant when competing (packets/s^3)
 	lossYield bool          // loss while a queue is present means back off (low)
 	heavyLoss float64       // loss ratio per round that counts as congestion
 }
@@ -44,7 +43,7 @@ func paramsFor(cfg Config) params {
 	switch cfg.Policy {
 	case High:
 		p = params{target: 20 * time.Millisecond, gainUp: 0.5, compete: true,
-			aiPackets: 2, beta: 0.8, heavyLoss: 0.35}
+			aiPackets: 1.5, beta: 0.8, heavyLoss: 0.35}
 	case Low:
 		p = params{target: 5 * time.Millisecond, gainUp: 0.125,
 			lossYield: true, beta: 0.5, heavyLoss: 0.15}

@@ -35,6 +35,8 @@ func (c clock) now() time.Duration { return c.base + time.Since(c.start) }
 type wakeTimer struct {
 	fd   int
 	stop *stopper
+	ps   pollSet
+	buf  [8]byte
 }
 
 func newWakeTimer(stop *stopper) (*wakeTimer, error) {
@@ -65,13 +67,12 @@ func (w *wakeTimer) tickEvery(period time.Duration) error {
 
 // wait blocks until the timer fires or the lab stops.
 func (w *wakeTimer) wait() error {
-	var b [8]byte
 	for {
-		_, err := unix.Read(w.fd, b[:])
+		_, err := unix.Read(w.fd, w.buf[:])
 		if err != unix.EAGAIN {
 			return nil
 		}
-		if err := w.stop.waitFor(w.fd, unix.POLLIN); err != nil {
+		if err := w.stop.waitFor(&w.ps, w.fd, unix.POLLIN); err != nil {
 			return err
 		}
 	}

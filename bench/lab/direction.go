@@ -27,6 +27,7 @@ type direction struct {
 	clk   clock
 	timer *wakeTimer
 	in    chan []packet
+	free  chan []packet // emptied batches going back to the reader
 
 	mu   sync.Mutex // guards link
 	link *linkem.Link
@@ -50,13 +51,18 @@ func newDirection(name string, cfg linkem.Config, seed uint64, out *tunDevice, c
 		return nil, err
 	}
 	return &direction{name: name, out: out, clk: clk, timer: t, link: l,
-		in: make(chan []packet, 4096), armedAt: never}, nil
+		in: make(chan []packet, 4096), free: make(chan []packet, 4096), armedAt: never}, nil
 }
 
-// model runs the link model over a batch read at now. Packets to deliver
-// (and their duplicates) are appended to batch; dropped ones go back to the
-// pool.
-func (d *direction) model(now time.Duration, pkts []packet, batch []packet) []packet {
+// model runs the link model over a batch read at now. It returns the
+// packets to deliver and their duplicates; dropped ones go back to the pool.
+func (d *direction) model(now time.Duration, pkts []packet) []packet {
+	var batch []packet
+	select {
+	case batch = <-d.free:
+	default:
+		batch = make([]packet, 0, readBatchMax*2)
+	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	for _, p := range pkts {
@@ -157,6 +163,14 @@ func (d *direction) release(ctx context.Context) {
 	}
 }
 
+// recycle offers an emptied batch back to the reader.
+func (d *direction) recycle(b []packet) {
+	select {
+	case d.free <- b[:0]:
+	default:
+	}
+}
+
 func (d *direction) drain() {
 	for {
 		select {
@@ -164,6 +178,7 @@ func (d *direction) drain() {
 			for _, p := range b {
 				d.pending.Push(p.due, p)
 			}
+			d.recycle(b)
 		default:
 			return
 		}

@@ -34,9 +34,14 @@ func (s *stopper) stop() {
 
 func (s *stopper) close() { unix.Close(s.fd) }
 
+// pollSet is the poll(2) argument of one waiting goroutine, kept to avoid
+// an allocation per wait.
+type pollSet [2]unix.PollFd
+
 // waitFor blocks until fd has any of the events or the stopper fires.
-func (s *stopper) waitFor(fd int, events int16) error {
-	pfd := []unix.PollFd{{Fd: int32(fd), Events: events}, {Fd: int32(s.fd), Events: unix.POLLIN}}
+func (s *stopper) waitFor(ps *pollSet, fd int, events int16) error {
+	*ps = pollSet{{Fd: int32(fd), Events: events}, {Fd: int32(s.fd), Events: unix.POLLIN}}
+	pfd := ps[:]
 	for {
 		_, err := unix.Poll(pfd, -1)
 		if err == unix.EINTR {

@@ -52,9 +52,13 @@ func (r *reader) run(ctx context.Context) {
 			if len(in[k]) == 0 {
 				continue
 			}
-			batch := d.model(now, in[k], make([]packet, 0, len(in[k])+1))
+			batch := d.model(now, in[k])
 			in[k] = in[k][:0]
-			if len(batch) > 0 && !d.hand(ctx, batch) {
+			if len(batch) == 0 {
+				d.recycle(batch)
+				continue
+			}
+			if !d.hand(ctx, batch) {
 				return
 			}
 		}

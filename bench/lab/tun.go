@@ -16,9 +16,10 @@ const (
 // read returns one IPv4 or IPv6 packet and each write injects one. Its file
 // descriptor is non-blocking; waits go through the lab's stopper.
 type tunDevice struct {
-	name string
-	fd   int
-	stop *stopper
+	name   string
+	fd     int
+	stop   *stopper
+	readPS pollSet // used by the device's only reader
 }
 
 // openTUN creates a TUN interface in the current network namespace. It
@@ -53,7 +54,7 @@ func (t *tunDevice) readBatch(bufs []*[bufSize]byte, lens []int) (int, error) {
 		case err == unix.EAGAIN && n > 0:
 			return n, nil
 		case err == unix.EAGAIN:
-			if err := t.stop.waitFor(t.fd, unix.POLLIN); err != nil {
+			if err := t.stop.waitFor(&t.readPS, t.fd, unix.POLLIN); err != nil {
 				return 0, err
 			}
 			continue
@@ -75,7 +76,8 @@ func (t *tunDevice) writeBatch(pkts [][]byte) (int, error) {
 		case err == unix.EINTR:
 			continue
 		case err == unix.EAGAIN:
-			if err := t.stop.waitFor(t.fd, unix.POLLOUT); err != nil {
+			var ps pollSet // rare: TUN writes do not block in practice
+			if err := t.stop.waitFor(&ps, t.fd, unix.POLLOUT); err != nil {
 				return refused, err
 			}
 			continue

@@ -37,6 +37,11 @@ func upLab(t *testing.T, seeders ...lab.LinkSpec) *lab.Lab {
 		t.Fatalf("lab.Up: %v", err)
 	}
 	t.Cleanup(func() {
+		if t.Failed() {
+			for _, s := range l.Stats() {
+				t.Logf("link %s: %+v released %d refused %d", s.Name, s.Link, s.Released, s.Refused)
+			}
+		}
 		if err := l.Close(); err != nil {
 			t.Errorf("Close: %v", err)
 		}
@@ -106,6 +111,7 @@ func TestLossRatio(t *testing.T) {
 	sd := math.Sqrt(n * 0.01 * 0.99)
 	lost := float64(r.Sent - r.Received)
 	t.Logf("sent %d received %d: loss %.3f%% (configured 1%%)", r.Sent, r.Received, 100*r.Loss())
+
 	if r.Sent != n || math.Abs(lost-n*0.01) > 5*sd {
 		t.Errorf("lost %.0f of %d, want %.0f ± %.0f", lost, r.Sent, n*0.01, 5*sd)
 	}

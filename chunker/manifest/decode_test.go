@@ -107,15 +107,26 @@ func substitute(s blockStore, blocks []Block, old cid.Cid, data []byte) cid.Cid 
 }
 
 func TestDecodeTruncatedSubBlocks(t *testing.T) {
-	_, blocks := encodeT(t, treeManifest(), smallLayout)
-	s := storeOf(blocks)
-	for _, i := range []int{1, 3, len(blocks) - 2, len(blocks) - 1} { // index blocks, a full leaf, the short last leaf
-		data := blocks[i].Data
+	// Blocks early in the walk of a depth-3 tree (both index levels and the
+	// first leaf), and the short last leaf of a depth-2 tree, which is only
+	// reached after every other leaf.
+	deep := treeManifest()
+	_, deepBlocks := encodeT(t, deep, smallLayout)
+	leaves := len(deepBlocks) - 1 - 2 - 17 // root, 2 + 17 index blocks
+	shallow := dirManifest(cs, file("f", 500*cs, cs))
+	_, shallowBlocks := encodeT(t, shallow, smallLayout)
+	cases := []struct {
+		blocks []Block
+		i      int
+	}{{deepBlocks, 1}, {deepBlocks, 3}, {deepBlocks, len(deepBlocks) - leaves}, {shallowBlocks, len(shallowBlocks) - 1}}
+	for _, tc := range cases {
+		s := storeOf(tc.blocks)
+		data := tc.blocks[tc.i].Data
 		for n := range len(data) {
-			root := substitute(s, blocks, blocks[i].CID, data[:n])
+			root := substitute(s, tc.blocks, tc.blocks[tc.i].CID, data[:n])
 			_, err := decodeWith(context.Background(), root, s.get, smallLayout)
 			if !errors.Is(err, ErrInvalid) {
-				t.Fatalf("block %d prefix %d/%d: err = %v, want ErrInvalid", i, n, len(data), err)
+				t.Fatalf("block %d prefix %d/%d: err = %v, want ErrInvalid", tc.i, n, len(data), err)
 			}
 		}
 	}

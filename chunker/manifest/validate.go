@@ -27,12 +27,13 @@ func (m *Manifest) Validate() error {
 		return invalid("more than " + itoa(MaxEntries) + " entries")
 	}
 	var total, pathBytes int64
+	lastParent := "" // the last parent found; siblings usually follow each other
 	for i := range m.Entries {
 		e := &m.Entries[i]
 		if err := m.validateEntry(e); err != nil {
 			return err
 		}
-		if err := validatePlace(m.Entries, i); err != nil {
+		if err := validatePlace(m.Entries, i, &lastParent); err != nil {
 			return err
 		}
 		if total += e.Size; total > MaxTotalSize {
@@ -90,8 +91,9 @@ func (m *Manifest) validateEntry(e *Entry) error {
 }
 
 // validatePlace checks entry i against the ones before it: strictly after
-// its predecessor, and its parent present as a directory.
-func validatePlace(entries []Entry, i int) error {
+// its predecessor, and its parent present as a directory. lastParent caches
+// the last directory found to be a valid parent.
+func validatePlace(entries []Entry, i int, lastParent *string) error {
 	p := entries[i].Path
 	if i > 0 {
 		switch prev := entries[i-1].Path; {
@@ -106,6 +108,9 @@ func validatePlace(entries []Entry, i int) error {
 		return nil
 	}
 	parent := p[:slash]
+	if parent == *lastParent {
+		return nil
+	}
 	j := sort.Search(i, func(k int) bool { return entries[k].Path >= parent })
 	if j == i || entries[j].Path != parent {
 		return invalidPath(p, "parent directory "+quote(parent)+" is not an entry")
@@ -113,6 +118,7 @@ func validatePlace(entries []Entry, i int) error {
 	if entries[j].Kind != KindDir {
 		return invalidPath(p, "parent "+quote(parent)+" is not a directory")
 	}
+	*lastParent = parent
 	return nil
 }
 

@@ -110,27 +110,13 @@ func TestE2EHostileManifest(t *testing.T) {
 // kill -9 in the middle of a get; the same command again fetches only what
 // is missing (less than 10% extra) and the result is complete.
 func TestE2EKillResume(t *testing.T) {
-	const chunkSize, nChunks = 64 << 10, 1024
-	data := make([]byte, chunkSize*nChunks)
-	rng := rand.New(rand.NewPCG(1, 2))
-	for i := 0; i < len(data); i += 8 {
-		binary.LittleEndian.PutUint64(data[i:], rng.Uint64())
-	}
-	root, blocks := nodetest.Content(t, "big", map[string][]byte{"d/big.bin": data}, chunkSize)
-	seeder := nodetest.NewPeer(t, blocks)
-	seeder.SetDelay(100 * time.Millisecond)
+	const nChunks = 1024
+	data, root, blocks, seeder := slowSeeder(t, nChunks)
 	b := initRepo(t)
 	dest := filepath.Join(t.TempDir(), "out")
 	args := []string{"--repo", b, "get", root.String(), "-o", dest, "--peer", seeder.Addr()}
 
-	cmd := exec.Command(swarmBin(t), args...)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(time.Minute)
-	for seeder.Served.Load() < nChunks/2 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
+	cmd := startAndWait(t, args, seeder, nChunks/2)
 	_ = cmd.Process.Signal(syscall.SIGKILL)
 	_ = cmd.Wait()
 	first := seeder.Served.Load()
@@ -152,5 +138,59 @@ func TestE2EKillResume(t *testing.T) {
 	t.Logf("blocks: %d; served before kill %d, in all %d, extra %d", len(blocks), first, total, extra)
 	if extra*10 >= int64(len(blocks)) {
 		t.Fatalf("resume re-fetched %d extra blocks of %d (>= 10%%)", extra, len(blocks))
+	}
+}
+
+// slowSeeder serves a file of n random 64 KiB chunks, slowly.
+func slowSeeder(t *testing.T, n int) ([]byte, cid.Cid, map[cid.Cid][]byte, *nodetest.Peer) {
+	const chunkSize = 64 << 10
+	data := make([]byte, chunkSize*n)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < len(data); i += 8 {
+		binary.LittleEndian.PutUint64(data[i:], rng.Uint64())
+	}
+	root, blocks := nodetest.Content(t, "big", map[string][]byte{"d/big.bin": data}, chunkSize)
+	seeder := nodetest.NewPeer(t, blocks)
+	seeder.SetDelay(100 * time.Millisecond)
+	return data, root, blocks, seeder
+}
+
+// startAndWait starts swarm with args and returns once the seeder served n blocks.
+func startAndWait(t *testing.T, args []string, seeder *nodetest.Peer, n int64) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(swarmBin(t), args...)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(time.Minute)
+	for seeder.Served.Load() < n && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	return cmd
+}
+
+// Ctrl-C: exit code 130, a hint to resume, and the rerun completes.
+func TestE2EInterruptResume(t *testing.T) {
+	data, root, _, seeder := slowSeeder(t, 256)
+	b := initRepo(t)
+	dest := filepath.Join(t.TempDir(), "out")
+	args := []string{"--repo", b, "get", root.String(), "-o", dest, "--peer", seeder.Addr()}
+	cmd := startAndWait(t, args, seeder, 64)
+	_ = cmd.Process.Signal(os.Interrupt)
+	err := cmd.Wait()
+	stderr := cmd.Stderr.(*strings.Builder).String()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 130 || !strings.Contains(stderr, "again to resume") {
+		t.Fatalf("interrupted get: %v, stderr %q", err, stderr)
+	}
+	seeder.SetDelay(0)
+	out := mustRun(t, b, args[2:]...)
+	if !strings.Contains(out, "already verified") {
+		t.Errorf("rerun did not report resumed bytes: %q", out)
+	}
+	got, _ := os.ReadFile(filepath.Join(dest, "d/big.bin"))
+	if string(got) != string(data) {
+		t.Fatal("resumed download differs")
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"net/netip"
+	"sync/atomic"
 	"time"
 )
 
@@ -59,8 +60,10 @@ func Blast(src, sink *Socket, cfg BlastConfig, idle time.Duration) (Result, erro
 		return Result{}, errors.New("probe: blast needs size >= 16, count >= 1 and a rate")
 	}
 	got := make(chan Result, 1)
-	go func() { got <- receive(sink, cfg.Count, cfg.Size, idle) }()
+	var sentAt atomic.Int64 // when the sender finished; 0 while sending
+	go func() { got <- receive(sink, cfg.Count, idle, &sentAt) }()
 	sent, took, err := send(src, sink.Addr, cfg)
+	sentAt.Store(int64(now()))
 	r := <-got
 	r.Sent, r.SendTime = sent, took
 	return r, err
@@ -95,19 +98,27 @@ func send(src *Socket, to netip.AddrPort, cfg BlastConfig) (int, time.Duration, 
 	return sent, took, err
 }
 
-func receive(s *Socket, count, size int, idle time.Duration) Result {
+// receive counts packets until all arrived, or until idle has passed since
+// both the end of sending and the last arrival.
+func receive(s *Socket, count int, idle time.Duration, sentAt *atomic.Int64) Result {
 	realtime()
 	var r Result
 	seen := make([]bool, count)
 	b := make([]byte, 65536)
-	s.setTimeout(idle)
+	s.setTimeout(50 * time.Millisecond)
 	highest := -1
 	for r.Received-r.Duplicates < count {
 		n, _, err := s.recv(b)
+		t := now()
+		if errors.Is(err, ErrTimeout) {
+			if end := time.Duration(sentAt.Load()); end > 0 && t-max(end, r.Last) > idle {
+				break
+			}
+			continue
+		}
 		if err != nil {
 			break
 		}
-		t := now()
 		if n < 8 {
 			continue
 		}

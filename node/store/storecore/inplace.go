@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"syscall"
 
 	"github.com/ipfs/go-cid"
 	"github.com/swarm-project/swarm/catalog"
@@ -20,7 +21,7 @@ import (
 // caller keeps it and tries elsewhere.
 func ReadInPlace(c cid.Cid, loc catalog.Location) ([]byte, error) {
 	f, err := os.Open(loc.Path)
-	if errors.Is(err, fs.ErrNotExist) {
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
 		return nil, &StaleError{Path: loc.Path, Reason: "file no longer exists"}
 	}
 	if err != nil {

@@ -81,4 +81,3 @@ func readLocation(c cid.Cid, loc catalog.Location, blobs BlobGetter) ([]byte, er
 		return nil, &StaleError{Path: "index", Reason: fmt.Sprintf("unknown location kind %d", loc.Kind)}
 	}
 }
-
