@@ -113,6 +113,10 @@ func TestDecodeTruncatedSubBlocks(t *testing.T) {
 	deep := treeManifest()
 	_, deepBlocks := encodeT(t, deep, smallLayout)
 	leaves := len(deepBlocks) - 1 - 2 - 17 // root, 2 + 17 index blocks
+	if deepBlocks[3].Data[headerLen-1] != typeIndex || deepBlocks[len(deepBlocks)-leaves-1].Data[headerLen-1] != typeIndex ||
+		deepBlocks[len(deepBlocks)-leaves].Data[headerLen-1] != typeLeaf {
+		t.Fatal("setup: block order is not root, index levels, leaves")
+	}
 	shallow := dirManifest(cs, file("f", 500*cs, cs))
 	_, shallowBlocks := encodeT(t, shallow, smallLayout)
 	cases := []struct {

@@ -39,7 +39,7 @@ const (
 func badgerOptions(dir string, log *slog.Logger) badger.Options {
 	return badger.DefaultOptions(dir).
 		WithLogger(badgerLogger{log}).
-		WithSyncWrites(false).
+		WithSyncWrites(true).
 		WithMemTableSize(memTableSize).
 		WithNumMemtables(numMemtables).
 		WithBlockCacheSize(0).
