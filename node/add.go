@@ -29,7 +29,7 @@ func (n *Node) Add(ctx context.Context, req apitype.AddRequest, progress func(ap
 	if !filepath.IsAbs(req.Path) {
 		return nil, badRequest("add: path %q is not absolute", req.Path)
 	}
-	report, untrack := n.track("add", req.Path, progress)
+	ctx, report, untrack := n.track(ctx, "add", req.Path, progress)
 	defer untrack()
 	start := time.Now()
 	root, err := filepath.EvalSymlinks(req.Path)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/ipfs/go-cid"
@@ -33,26 +34,26 @@ func (n *Node) Get(ctx context.Context, req apitype.GetRequest, progress func(ap
 	if !filepath.IsAbs(req.Out) {
 		return nil, badRequest("get: destination %q is not absolute", req.Out)
 	}
-	report, untrack := n.track("get", req.CID, progress)
+	ctx, report, untrack := n.track(ctx, "get", req.CID, progress)
 	defer untrack()
-	sources, closeSources, err := n.sources(ctx, req.Peers)
+	set, err := n.sources(ctx, req.Peers)
 	if err != nil {
 		return nil, err
 	}
-	defer closeSources()
-	m, err := n.resolve(ctx, root, sources)
+	defer set.close()
+	m, err := n.resolve(ctx, root, set.list)
 	if err != nil {
-		return nil, err
+		return nil, set.explain(err)
 	}
 	j := &journal{store: n.store, id: downloadID(root, req.Out)}
 	res, err := fetch.Run(ctx, fetch.Config{
-		Manifest: m, Dest: req.Out, Sources: sources, Journal: j,
+		Manifest: m, Dest: req.Out, Sources: set.list, Journal: j,
 		Log:      n.log.With("subsystem", "fetch"),
 		Progress: func(p fetch.Progress) { report(toAPIProgress(p)) },
 	})
 	out := toGetResult(root, res)
 	if err != nil {
-		return out, err
+		return out, set.explain(err)
 	}
 	if err := n.adopt(ctx, m, res.Dest, root); err != nil {
 		n.log.Warn("download complete but not indexed for serving", "dest", res.Dest, "err", err)
@@ -83,35 +84,52 @@ func downloadID(root cid.Cid, dest string) string {
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
-// sources connects to the named peers and returns the local store followed
-// by every peer that answered.
-func (n *Node) sources(ctx context.Context, addrs []string) ([]fetch.Source, func(), error) {
+// sourceSet is what a get or ls pulls from: the local store first, then
+// every named peer that answered; it remembers the peers that did not.
+type sourceSet struct {
+	list        []fetch.Source
+	peers       []*peerSource
+	unreachable []string
+}
+
+// sources connects to the named peers.
+func (n *Node) sources(ctx context.Context, addrs []string) (*sourceSet, error) {
 	infos, err := parsePeers(addrs)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	srcs := []fetch.Source{&localSource{store: n.store}}
-	var peers []*peerSource
+	set := &sourceSet{list: []fetch.Source{&localSource{store: n.store}}}
 	for _, ai := range infos {
 		cctx, cancel := context.WithTimeout(ctx, connectTimeout)
 		err := n.host.Connect(cctx, ai)
 		cancel()
 		if err != nil {
 			n.log.Warn("cannot reach peer", "peer", ai.ID, "err", err)
+			set.unreachable = append(set.unreachable, fmt.Sprintf("%s: %v", ai.ID, err))
 			continue
 		}
 		ps := newPeerSource(n.host, ai.ID)
-		peers = append(peers, ps)
-		srcs = append(srcs, ps)
+		set.peers = append(set.peers, ps)
+		set.list = append(set.list, ps)
 	}
 	if ctx.Err() != nil {
-		return nil, nil, ctx.Err()
+		return nil, ctx.Err()
 	}
-	return srcs, func() {
-		for _, p := range peers {
-			p.close()
-		}
-	}, nil
+	return set, nil
+}
+
+func (s *sourceSet) close() {
+	for _, p := range s.peers {
+		p.close()
+	}
+}
+
+// explain adds the unreachable peers to an "unavailable" error.
+func (s *sourceSet) explain(err error) error {
+	if err == nil || len(s.unreachable) == 0 || !errors.Is(err, fetch.ErrUnavailable) {
+		return err
+	}
+	return fmt.Errorf("%w; unreachable peers: %s", err, strings.Join(s.unreachable, "; "))
 }
 
 func parsePeers(addrs []string) ([]peer.AddrInfo, error) {
@@ -152,7 +170,11 @@ func (n *Node) resolve(ctx context.Context, root cid.Cid, srcs []fetch.Source) (
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		return nil, &fetch.UnavailableError{Missing: 1, Reasons: fmt.Sprintf("manifest block %s: %v", c, errors.Join(errs...))}
+		reason := "no peer to ask (give --peer)"
+		if len(errs) > 0 {
+			reason = errors.Join(errs...).Error()
+		}
+		return nil, &fetch.UnavailableError{Missing: 1, Reasons: fmt.Sprintf("manifest block %s: %s", c, reason)}
 	}
 	m, err := manifest.Decode(ctx, root, get)
 	if err != nil {

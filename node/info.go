@@ -24,14 +24,14 @@ func (n *Node) Ls(ctx context.Context, rootStr string, peers []string) (*apitype
 	if err != nil {
 		return nil, err
 	}
-	srcs, closeSources, err := n.sources(ctx, peers)
+	set, err := n.sources(ctx, peers)
 	if err != nil {
 		return nil, err
 	}
-	defer closeSources()
-	m, err := n.resolve(ctx, root, srcs)
+	defer set.close()
+	m, err := n.resolve(ctx, root, set.list)
 	if err != nil {
-		return nil, err
+		return nil, set.explain(err)
 	}
 	out := &apitype.Ls{Root: root.String(), Name: m.Name, ChunkSize: m.ChunkSize, Entries: []apitype.Entry{}}
 	for _, e := range m.Entries {

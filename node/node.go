@@ -40,6 +40,7 @@ type Node struct {
 	cancel context.CancelFunc
 
 	wg      sync.WaitGroup // goroutines the node owns (the API server)
+	ops     sync.WaitGroup // running adds and gets
 	closers []func() error // run in reverse order by Close
 
 	mu        sync.Mutex
@@ -94,11 +95,12 @@ func (n *Node) Store() catalog.Store { return n.store }
 // Close stops the host (resetting every stream, which ends the chunk
 // handlers) and closes the store.
 func (n *Node) Close() error {
+	n.cancel() // running adds and gets stop (a get keeps its journal)
 	for i := len(n.closers) - 1; i >= 0; i-- {
 		_ = n.closers[i]()
 	}
 	n.wg.Wait()
-	n.cancel()
+	n.ops.Wait()
 	herr := n.host.Close()
 	serr := n.store.Close()
 	if herr != nil {

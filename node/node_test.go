@@ -235,3 +235,16 @@ func TestDestinationProblems(t *testing.T) {
 		}
 	}
 }
+
+// A named peer that cannot be reached is named in the error.
+func TestUnreachablePeer(t *testing.T) {
+	root, blocks := nodetest.Content(t, "ds", map[string][]byte{"f": []byte("data")}, 64<<10)
+	gone := nodetest.NewPeer(t, blocks)
+	addr := gone.Addr()
+	gone.Host.Close()
+	b := nodetest.New(t)
+	_, err := b.Get(context.Background(), apitype.GetRequest{CID: root.String(), Out: filepath.Join(t.TempDir(), "o"), Peers: []string{addr}}, nil)
+	if node.APIError(err).Code != apitype.CodeNotFound || !strings.Contains(err.Error(), "unreachable peers") {
+		t.Fatalf("got %v", err)
+	}
+}

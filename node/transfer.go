@@ -1,6 +1,7 @@
 package node
 
 import (
+	"context"
 	"sync"
 
 	"github.com/swarm-project/swarm/node/apitype"
@@ -19,23 +20,30 @@ func (t *transfer) set(p apitype.Progress) {
 	t.mu.Unlock()
 }
 
-// track registers a transfer and returns a progress callback that records
-// and forwards progress, and a func to unregister it.
-func (n *Node) track(kind, target string, forward func(apitype.Progress)) (func(apitype.Progress), func()) {
+// track registers a transfer. It returns a context that is also cancelled
+// when the node closes, a progress callback that records and forwards
+// progress, and a func to unregister it. Close waits for every transfer.
+func (n *Node) track(ctx context.Context, kind, target string, forward func(apitype.Progress)) (context.Context, func(apitype.Progress), func()) {
 	t := &transfer{kind: kind, target: target}
 	n.mu.Lock()
 	n.transfers[t] = struct{}{}
+	n.ops.Add(1)
 	n.mu.Unlock()
+	ctx, cancel := context.WithCancel(ctx)
+	stop := context.AfterFunc(n.ctx, cancel)
 	report := func(p apitype.Progress) {
 		t.set(p)
 		if forward != nil {
 			forward(p)
 		}
 	}
-	return report, func() {
+	return ctx, report, func() {
+		stop()
+		cancel()
 		n.mu.Lock()
 		delete(n.transfers, t)
 		n.mu.Unlock()
+		n.ops.Done()
 	}
 }
 

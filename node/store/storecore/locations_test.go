@@ -25,8 +25,8 @@ func TestMergeLocations(t *testing.T) {
 	}{
 		{nil, a, []catalog.Location{a}},
 		{[]catalog.Location{a}, b, []catalog.Location{a, b}},
-		{[]catalog.Location{a, b}, a, []catalog.Location{b, a}},  // identical: moved to newest
-		{[]catalog.Location{a, b}, a2, []catalog.Location{b, a2}}, // same slot: replaced
+		{[]catalog.Location{a, b}, a, []catalog.Location{b, a}},    // identical: moved to newest
+		{[]catalog.Location{a, b}, a2, []catalog.Location{b, a2}},  // same slot: replaced
 		{[]catalog.Location{a, b}, c, []catalog.Location{a, b, c}}, // other offset: kept
 	}
 	for i, tt := range tests {

@@ -1,0 +1,255 @@
+package fetch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/swarm-project/swarm/chunker"
+	"github.com/swarm-project/swarm/swarm"
+)
+
+// engine is the state of one running download. mu guards the scheduler and
+// everything below it; fetching, verifying and writing happen outside it.
+type engine struct {
+	cfg     Config
+	l       *layout
+	started time.Time
+	resumed int64
+	total   int64
+
+	mu       sync.Mutex
+	sched    *swarm.Scheduler
+	changed  chan struct{} // closed and replaced on every state change
+	copies   map[int]map[swarm.SourceID]context.CancelFunc
+	fetched  int64
+	unsynced []uint64 // verified and written, not yet journaled
+	err      error
+	cancel   context.CancelFunc
+}
+
+func newEngine(cfg Config, l *layout, done []uint64) *engine {
+	e := &engine{
+		cfg:     cfg,
+		l:       l,
+		started: time.Now(),
+		total:   cfg.Manifest.TotalSize(),
+		sched:   swarm.New(len(l.refs), done),
+		changed: make(chan struct{}),
+		copies:  map[int]map[swarm.SourceID]context.CancelFunc{},
+	}
+	for _, i := range done {
+		if i < uint64(len(l.refs)) {
+			e.resumed += int64(l.refs[i].size)
+		}
+	}
+	for i := range cfg.Sources {
+		e.sched.AddSource(swarm.SourceID(i), nil)
+	}
+	return e
+}
+
+func (e *engine) checkSpace() error {
+	need := e.total - e.resumed
+	free, err := freeBytes(existingParent(e.l.partial))
+	if err != nil || need <= free {
+		return nil
+	}
+	return &DestError{Path: e.l.dest, Err: fmt.Errorf("%w: need %d bytes, %d free", ErrNoSpace, need, free)}
+}
+
+// run fetches every chunk, or returns the first fatal error.
+func (e *engine) run(parent context.Context) error {
+	if e.sched.Done() {
+		return nil
+	}
+	ctx, cancel := context.WithCancel(parent)
+	e.cancel = cancel
+	defer cancel()
+	var workers, keeper sync.WaitGroup
+	stopKeeper := make(chan struct{})
+	keeper.Add(1)
+	go func() { defer keeper.Done(); e.housekeep(context.WithoutCancel(parent), stopKeeper) }()
+	for i := range e.cfg.Sources {
+		for range e.cfg.Depth {
+			workers.Add(1)
+			go func() { defer workers.Done(); e.slot(ctx, swarm.SourceID(i)) }()
+		}
+	}
+	workers.Wait()
+	close(stopKeeper)
+	keeper.Wait()
+	if err := e.commit(context.WithoutCancel(parent)); err != nil && e.err == nil {
+		e.err = err
+	}
+	e.report()
+	if e.err != nil {
+		return e.err
+	}
+	if !e.sched.Done() {
+		return parent.Err()
+	}
+	return nil
+}
+
+// slot is one request slot of one source: ask, fetch, verify, write, repeat.
+func (e *engine) slot(ctx context.Context, id swarm.SourceID) {
+	for {
+		idx, fctx, cancel, wait, ok := e.next(ctx, id)
+		if !ok {
+			if wait == nil {
+				return
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-wait:
+			}
+			continue
+		}
+		data, err := e.cfg.Sources[id].Fetch(fctx, e.l.cids[idx])
+		e.deliver(fctx, id, idx, data, err)
+		cancel()
+	}
+}
+
+// next asks the scheduler for work. With no work it returns a channel to
+// wait on, or nil when this slot should exit.
+func (e *engine) next(ctx context.Context, id swarm.SourceID) (int, context.Context, context.CancelFunc, <-chan struct{}, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.err != nil || e.sched.Done() || ctx.Err() != nil {
+		return 0, nil, nil, nil, false
+	}
+	idx, ok, retryAt := e.sched.Next(id, time.Now())
+	if ok {
+		fctx, cancel := context.WithTimeout(ctx, e.cfg.RequestTimeout)
+		if e.copies[idx] == nil {
+			e.copies[idx] = map[swarm.SourceID]context.CancelFunc{}
+		}
+		e.copies[idx][id] = cancel
+		return idx, fctx, cancel, nil, true
+	}
+	if banned, _ := e.sched.Banned(id); banned {
+		return 0, nil, nil, nil, false
+	}
+	if e.sched.Stuck() {
+		e.fail(&UnavailableError{Missing: e.sched.Remaining(), Reasons: e.dropReasons()})
+		return 0, nil, nil, nil, false
+	}
+	if !retryAt.IsZero() {
+		return 0, nil, nil, timerChan(ctx, retryAt, e.changed), false
+	}
+	return 0, nil, nil, e.changed, false
+}
+
+// timerChan returns a channel closed at t or when changed closes.
+func timerChan(ctx context.Context, t time.Time, changed <-chan struct{}) <-chan struct{} {
+	ch := make(chan struct{})
+	go func() {
+		defer close(ch)
+		tm := time.NewTimer(time.Until(t))
+		defer tm.Stop()
+		select {
+		case <-tm.C:
+		case <-changed:
+		case <-ctx.Done():
+		}
+	}()
+	return ch
+}
+
+// deliver verifies and writes a fetched chunk and tells the scheduler.
+func (e *engine) deliver(fctx context.Context, id swarm.SourceID, idx int, data []byte, err error) {
+	if err == nil && len(data) != e.l.refs[idx].size {
+		err = fmt.Errorf("%w: chunk %d is %d bytes, manifest says %d", chunker.ErrHashMismatch, idx, len(data), e.l.refs[idx].size)
+	}
+	if err == nil {
+		err = chunker.Verify(e.l.cids[idx], data)
+	}
+	if err == nil && !e.isDone(idx) {
+		if werr := e.l.writeChunk(idx, data); werr != nil {
+			e.mu.Lock()
+			e.fail(werr)
+			e.mu.Unlock()
+			return
+		}
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	delete(e.copies[idx], id)
+	switch {
+	case err == nil:
+		if e.sched.Completed(id, idx, int64(len(data))) {
+			e.fetched += int64(len(data))
+			e.unsynced = append(e.unsynced, uint64(idx))
+			for _, c := range e.copies[idx] {
+				c() // endgame: the other copies lost
+			}
+		}
+		delete(e.copies, idx)
+	default:
+		e.failed(fctx, id, idx, err)
+	}
+	e.broadcast()
+}
+
+func (e *engine) failed(fctx context.Context, id swarm.SourceID, idx int, err error) {
+	name := e.cfg.Sources[id].Name()
+	switch {
+	case errors.Is(err, chunker.ErrHashMismatch):
+		e.cfg.Log.Warn("source sent a corrupt chunk; dropping it", "source", name, "chunk", idx, "err", err)
+		e.sched.Failed(id, idx, swarm.Corrupt, "sent corrupt data: "+err.Error(), time.Now())
+	case errors.Is(err, ErrNotHave):
+		e.sched.Failed(id, idx, swarm.Missing, err.Error(), time.Now())
+	case fctx.Err() != nil && !errors.Is(fctx.Err(), context.DeadlineExceeded):
+		e.sched.Failed(id, idx, swarm.Canceled, "", time.Now())
+	default:
+		e.cfg.Log.Debug("request failed", "source", name, "chunk", idx, "err", err)
+		e.sched.Failed(id, idx, swarm.Transient, err.Error(), time.Now())
+	}
+}
+
+func (e *engine) isDone(idx int) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	_, stillCopying := e.copies[idx]
+	return !stillCopying
+}
+
+// fail records the first fatal error and stops the download. Holds mu.
+func (e *engine) fail(err error) {
+	if e.err == nil {
+		e.err = err
+		e.cancel()
+	}
+	e.broadcast()
+}
+
+func (e *engine) broadcast() {
+	close(e.changed)
+	e.changed = make(chan struct{})
+}
+
+func (e *engine) dropReasons() string {
+	var rs []string
+	for i, s := range e.cfg.Sources {
+		if banned, why := e.sched.Banned(swarm.SourceID(i)); banned {
+			rs = append(rs, s.Name()+": "+why)
+		}
+	}
+	return strings.Join(rs, "; ")
+}
+
+// sourceStats reports per-source totals. Holds mu.
+func (e *engine) sourceStats() []SourceStat {
+	out := make([]SourceStat, len(e.cfg.Sources))
+	for i, s := range e.cfg.Sources {
+		b, n, why := e.sched.SourceStats(swarm.SourceID(i))
+		out[i] = SourceStat{Name: s.Name(), Bytes: b, Chunks: n, Dropped: why}
+	}
+	return out
+}

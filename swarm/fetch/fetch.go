@@ -1,0 +1,153 @@
+// Package fetch runs a download: it resolves nothing itself but, given a
+// decoded manifest, a destination and a set of sources, runs a worker per
+// source slot under one context, verifies every chunk before it is written,
+// journals verified chunks so a restart resumes, and renames the result into
+// place only when complete. Which chunk goes to which source is decided by
+// the pure scheduler in package swarm.
+package fetch
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/ipfs/go-cid"
+
+	"github.com/swarm-project/swarm/chunker/manifest"
+)
+
+// Source is anything that can hand over a block by CID: a libp2p peer, the
+// local store, an HTTP endpoint. Fetch returns an error wrapping ErrNotHave
+// when the source lacks the block. Implementations must be safe for
+// concurrent calls.
+type Source interface {
+	Name() string
+	Fetch(ctx context.Context, c cid.Cid) ([]byte, error)
+}
+
+// Journal persists which chunks of this download are verified and durably
+// written. Add is called only after the chunks' bytes were synced to disk.
+type Journal interface {
+	Load(ctx context.Context) ([]uint64, error)
+	Add(ctx context.Context, idx []uint64) error
+	Reset(ctx context.Context) error
+}
+
+// Defaults.
+const (
+	DefaultDepth          = 16
+	DefaultRequestTimeout = 2 * time.Minute
+	commitEvery           = 100 * time.Millisecond
+	progressEvery         = 250 * time.Millisecond
+)
+
+// Config describes one download.
+type Config struct {
+	Manifest       *manifest.Manifest
+	Dest           string // final path of the file or directory; must not exist
+	Sources        []Source
+	Journal        Journal
+	Depth          int           // concurrent requests per source (DefaultDepth)
+	RequestTimeout time.Duration // per chunk request (DefaultRequestTimeout)
+	Log            *slog.Logger
+	// Progress, if set, is called from one goroutine every ~250 ms and
+	// once at the end.
+	Progress func(Progress)
+}
+
+// SourceStat is what one source contributed.
+type SourceStat struct {
+	Name    string `json:"name"`
+	Bytes   int64  `json:"bytes"`
+	Chunks  int    `json:"chunks"`
+	Dropped string `json:"dropped,omitempty"` // why it was dropped, if it was
+}
+
+// Progress is a snapshot of a running download.
+type Progress struct {
+	Bytes   int64 // verified bytes, including resumed ones
+	Total   int64
+	Resumed int64 // bytes found verified in the journal at start
+	Elapsed time.Duration
+	Sources []SourceStat
+}
+
+// Result summarises a finished (or failed) download.
+type Result struct {
+	Dest     string
+	Bytes    int64 // bytes fetched in this run
+	Resumed  int64
+	Total    int64
+	Duration time.Duration
+	Sources  []SourceStat
+}
+
+func (c *Config) check() error {
+	if c.Manifest == nil {
+		return fmt.Errorf("fetch: no manifest")
+	}
+	if len(c.Sources) == 0 && c.Manifest.NumChunks() > 0 {
+		return ErrNoSources
+	}
+	if c.Depth <= 0 {
+		c.Depth = DefaultDepth
+	}
+	if c.RequestTimeout <= 0 {
+		c.RequestTimeout = DefaultRequestTimeout
+	}
+	if c.Log == nil {
+		c.Log = slog.New(slog.DiscardHandler)
+	}
+	return nil
+}
+
+// Run performs the download. On error the partial data and the journal are
+// left in place so that running it again resumes.
+func Run(ctx context.Context, cfg Config) (Result, error) {
+	if err := cfg.check(); err != nil {
+		return Result{}, err
+	}
+	l, err := newLayout(cfg.Manifest, cfg.Dest)
+	if err != nil {
+		return Result{}, err
+	}
+	done, err := loadJournal(ctx, cfg.Journal, l)
+	if err != nil {
+		return Result{}, err
+	}
+	e := newEngine(cfg, l, done)
+	if err := e.checkSpace(); err != nil {
+		return e.result(), err
+	}
+	if err := l.prepare(len(done) == 0); err != nil {
+		return e.result(), err
+	}
+	if err := e.run(ctx); err != nil {
+		return e.result(), err
+	}
+	if err := l.finish(); err != nil {
+		return e.result(), err
+	}
+	return e.result(), nil
+}
+
+// loadJournal returns the chunks already done. A journal without its
+// partial data (deleted by hand) is void: it is reset, never trusted.
+func loadJournal(ctx context.Context, j Journal, l *layout) ([]uint64, error) {
+	done, err := j.Load(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading download journal: %w", err)
+	}
+	if len(done) == 0 {
+		return nil, nil
+	}
+	if _, err := os.Lstat(l.partial); err == nil {
+		return done, nil
+	}
+	if err := j.Reset(ctx); err != nil {
+		return nil, fmt.Errorf("resetting download journal: %w", err)
+	}
+	return nil, nil
+}

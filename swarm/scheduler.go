@@ -1,0 +1,264 @@
+// Package swarm is the multi-source download scheduler. It is pure: it is
+// told what is done, which sources exist, what they hold and how requests
+// ended, and it answers which chunk each source should fetch next. It does
+// no I/O and reads no clock; the caller passes the time in. Its rules are in
+// NOTES.md beside this file.
+package swarm
+
+import (
+	"time"
+)
+
+// SourceID names a source within one download.
+type SourceID int
+
+// Outcome classifies how a request ended.
+type Outcome int
+
+const (
+	// Transient failures (timeouts, resets) are retried with backoff.
+	Transient Outcome = iota
+	// Missing means the source does not hold the chunk; it is not asked again for it.
+	Missing
+	// Corrupt means the source sent bytes that failed verification; the source is banned.
+	Corrupt
+	// Canceled means the caller gave up on the request (an endgame loser,
+	// or shutdown); it costs the source nothing.
+	Canceled
+)
+
+// Tuning knobs, exported so tests and callers agree on them.
+const (
+	MaxCopies        = 2 // endgame: at most this many sources fetch one chunk at once
+	BanAfterFailures = 8 // consecutive transient failures before a source is dropped
+	BackoffBase      = 200 * time.Millisecond
+	BackoffMax       = 10 * time.Second
+)
+
+type chunkState uint8
+
+const (
+	pending chunkState = iota
+	inflight
+	done
+)
+
+type source struct {
+	has       func(idx int) bool // nil: holds everything
+	missing   map[int]bool       // chunks it said it lacks
+	inflight  int
+	failures  int // consecutive transient failures
+	backoff   time.Time
+	banned    bool
+	reason    string
+	bytes     int64
+	completed int
+}
+
+// Scheduler decides which source fetches which chunk.
+type Scheduler struct {
+	state   []chunkState
+	copies  []uint8 // sources currently fetching each chunk
+	next    int     // lowest index that may still be pending
+	left    int     // chunks not done
+	sources map[SourceID]*source
+}
+
+// New returns a scheduler for n chunks, of which those in alreadyDone are
+// done (a resumed download).
+func New(n int, alreadyDone []uint64) *Scheduler {
+	s := &Scheduler{
+		state:   make([]chunkState, n),
+		copies:  make([]uint8, n),
+		left:    n,
+		sources: map[SourceID]*source{},
+	}
+	for _, i := range alreadyDone {
+		if i < uint64(n) && s.state[i] != done {
+			s.state[i] = done
+			s.left--
+		}
+	}
+	return s
+}
+
+// AddSource registers a source. has reports whether it holds a chunk; nil
+// means it holds all of them.
+func (s *Scheduler) AddSource(id SourceID, has func(idx int) bool) {
+	s.sources[id] = &source{has: has, missing: map[int]bool{}}
+}
+
+// Done reports whether every chunk is done.
+func (s *Scheduler) Done() bool { return s.left == 0 }
+
+// Remaining is the number of chunks not yet done.
+func (s *Scheduler) Remaining() int { return s.left }
+
+// Next returns the chunk source id should fetch now. If it has nothing to
+// do right now, ok is false and retryAt is when to ask again (zero: when
+// something changes). A banned or unknown source never gets work.
+func (s *Scheduler) Next(id SourceID, now time.Time) (idx int, ok bool, retryAt time.Time) {
+	src := s.sources[id]
+	if src == nil || src.banned || s.left == 0 {
+		return 0, false, time.Time{}
+	}
+	if now.Before(src.backoff) {
+		return 0, false, src.backoff
+	}
+	if i, found := s.pickPending(src); found {
+		s.start(src, i)
+		return i, true, time.Time{}
+	}
+	if i, found := s.pickEndgame(src); found {
+		s.start(src, i)
+		return i, true, time.Time{}
+	}
+	return 0, false, time.Time{}
+}
+
+func (s *Scheduler) start(src *source, i int) {
+	s.state[i] = inflight
+	s.copies[i]++
+	src.inflight++
+}
+
+func (s *Scheduler) canServe(src *source, i int) bool {
+	return !src.missing[i] && (src.has == nil || src.has(i))
+}
+
+// pickPending returns the lowest-numbered pending chunk the source holds.
+func (s *Scheduler) pickPending(src *source) (int, bool) {
+	for s.next < len(s.state) && s.state[s.next] == done {
+		s.next++
+	}
+	for i := s.next; i < len(s.state); i++ {
+		if s.state[i] == pending && s.canServe(src, i) {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// pickEndgame duplicates an in-flight chunk onto an idle source once
+// nothing is pending, so one slow source cannot hold up the end.
+func (s *Scheduler) pickEndgame(src *source) (int, bool) {
+	if src.inflight > 0 {
+		return 0, false
+	}
+	for i := s.next; i < len(s.state); i++ {
+		if s.state[i] == inflight && s.copies[i] < MaxCopies && s.canServe(src, i) {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// Completed records that source id delivered chunk idx, verified. It
+// reports whether this was the first copy (false: an endgame duplicate whose
+// bytes should be discarded).
+func (s *Scheduler) Completed(id SourceID, idx int, bytes int64) bool {
+	src := s.sources[id]
+	s.finish(src, idx)
+	if src != nil {
+		src.failures = 0
+	}
+	if s.state[idx] == done {
+		return false
+	}
+	if src != nil {
+		src.bytes += bytes
+		src.completed++
+	}
+	s.state[idx] = done
+	s.left--
+	return true
+}
+
+// Failed records that source id could not deliver chunk idx.
+func (s *Scheduler) Failed(id SourceID, idx int, o Outcome, reason string, now time.Time) {
+	src := s.sources[id]
+	s.finish(src, idx)
+	if src == nil {
+		return
+	}
+	switch o {
+	case Canceled:
+	case Missing:
+		src.missing[idx] = true
+	case Corrupt:
+		s.Ban(id, reason)
+	default:
+		src.failures++
+		if src.failures >= BanAfterFailures {
+			s.Ban(id, "too many failures: "+reason)
+			return
+		}
+		src.backoff = now.Add(backoff(src.failures))
+	}
+}
+
+func backoff(failures int) time.Duration {
+	d := BackoffBase << (failures - 1)
+	if d > BackoffMax || d <= 0 {
+		d = BackoffMax
+	}
+	return d
+}
+
+func (s *Scheduler) finish(src *source, idx int) {
+	if src != nil && src.inflight > 0 {
+		src.inflight--
+	}
+	if s.copies[idx] > 0 {
+		s.copies[idx]--
+	}
+	if s.state[idx] == inflight && s.copies[idx] == 0 {
+		s.state[idx] = pending
+	}
+}
+
+// Ban drops a source for the rest of the download.
+func (s *Scheduler) Ban(id SourceID, reason string) {
+	if src := s.sources[id]; src != nil && !src.banned {
+		src.banned, src.reason = true, reason
+	}
+}
+
+// Banned reports whether a source was dropped, and why.
+func (s *Scheduler) Banned(id SourceID) (bool, string) {
+	if src := s.sources[id]; src != nil {
+		return src.banned, src.reason
+	}
+	return false, ""
+}
+
+// Stuck reports whether the download can make no more progress: chunks
+// remain, none is in flight, and no usable source holds any of them.
+func (s *Scheduler) Stuck() bool {
+	if s.left == 0 {
+		return false
+	}
+	for i, st := range s.state {
+		if st == inflight {
+			return false
+		}
+		if st != pending {
+			continue
+		}
+		for _, src := range s.sources {
+			if !src.banned && s.canServe(src, i) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// SourceStats returns what a source delivered first (endgame duplicates
+// that lost are not counted) and why it was dropped, if it was.
+func (s *Scheduler) SourceStats(id SourceID) (bytes int64, chunks int, dropped string) {
+	if src := s.sources[id]; src != nil {
+		return src.bytes, src.completed, src.reason
+	}
+	return 0, 0, ""
+}

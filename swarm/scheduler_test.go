@@ -1,0 +1,108 @@
+package swarm
+
+import (
+	"testing"
+	"time"
+)
+
+var t0 = time.Unix(1000, 0)
+
+func TestAssignsEachChunkOnceThenEndgame(t *testing.T) {
+	s := New(4, []uint64{1})
+	s.AddSource(1, nil)
+	s.AddSource(2, nil)
+	var got []int
+	for _, id := range []SourceID{1, 2, 1} {
+		i, ok, _ := s.Next(id, t0)
+		if !ok {
+			t.Fatalf("source %d got nothing", id)
+		}
+		got = append(got, i)
+	}
+	if got[0] != 0 || got[1] != 2 || got[2] != 3 {
+		t.Fatalf("assignment %v, want [0 2 3] (chunk 1 was already done)", got)
+	}
+	// Source 2 is busy with chunk 2: no endgame copy for a busy source.
+	if _, ok, _ := s.Next(2, t0); ok {
+		t.Fatal("busy source got an endgame duplicate")
+	}
+	if !s.Completed(2, 2, 10) {
+		t.Fatal("first copy not reported as first")
+	}
+	// Now idle, source 2 duplicates an in-flight chunk of source 1.
+	i, ok, _ := s.Next(2, t0)
+	if !ok || (i != 0 && i != 3) {
+		t.Fatalf("endgame gave %d %v", i, ok)
+	}
+	if !s.Completed(2, i, 10) || s.Completed(1, i, 10) {
+		t.Fatal("duplicate accounting wrong")
+	}
+}
+
+func TestCorruptSourceIsBannedAndChunkReassigned(t *testing.T) {
+	s := New(2, nil)
+	s.AddSource(1, nil)
+	s.AddSource(2, nil)
+	i, _, _ := s.Next(1, t0)
+	s.Failed(1, i, Corrupt, "hash mismatch", t0)
+	if b, why := s.Banned(1); !b || why != "hash mismatch" {
+		t.Fatalf("not banned: %v %q", b, why)
+	}
+	if _, ok, _ := s.Next(1, t0); ok {
+		t.Fatal("banned source got work")
+	}
+	j, ok, _ := s.Next(2, t0)
+	if !ok || j != i {
+		t.Fatalf("chunk %d not reassigned (got %d %v)", i, j, ok)
+	}
+}
+
+func TestTransientBackoffThenBan(t *testing.T) {
+	s := New(1, nil)
+	s.AddSource(1, nil)
+	now := t0
+	for f := 1; f < BanAfterFailures; f++ {
+		i, ok, _ := s.Next(1, now)
+		if !ok {
+			t.Fatalf("failure %d: no work", f)
+		}
+		s.Failed(1, i, Transient, "timeout", now)
+		_, ok, retry := s.Next(1, now)
+		if ok || !retry.Equal(now.Add(backoff(f))) {
+			t.Fatalf("failure %d: want backoff until %v, got ok=%v retry=%v", f, now.Add(backoff(f)), ok, retry)
+		}
+		now = retry
+	}
+	i, _, _ := s.Next(1, now)
+	s.Failed(1, i, Transient, "timeout", now)
+	if b, _ := s.Banned(1); !b {
+		t.Fatal("source not dropped after repeated failures")
+	}
+	if !s.Stuck() {
+		t.Fatal("no usable source left but not stuck")
+	}
+}
+
+func TestMissingRoutesToOtherSource(t *testing.T) {
+	s := New(2, nil)
+	s.AddSource(1, func(i int) bool { return i == 0 })
+	s.AddSource(2, nil)
+	i, _, _ := s.Next(1, t0)
+	if i != 0 {
+		t.Fatalf("source 1 got chunk %d it does not hold", i)
+	}
+	s.Failed(1, 0, Missing, "not found", t0)
+	if _, ok, _ := s.Next(1, t0); ok {
+		t.Fatal("source asked again for what it lacks")
+	}
+	if s.Stuck() {
+		t.Fatal("source 2 holds everything: not stuck")
+	}
+	a, _, _ := s.Next(2, t0)
+	b, _, _ := s.Next(2, t0)
+	s.Completed(2, a, 1)
+	s.Completed(2, b, 1)
+	if !s.Done() {
+		t.Fatal("not done")
+	}
+}
