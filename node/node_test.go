@@ -15,6 +15,7 @@ import (
 	"github.com/swarm-project/swarm/chunker"
 	"github.com/swarm-project/swarm/chunker/manifest"
 	"github.com/swarm-project/swarm/node"
+	"github.com/swarm-project/swarm/node/apiclient"
 	"github.com/swarm-project/swarm/node/apitype"
 	"github.com/swarm-project/swarm/node/nodetest"
 	"github.com/swarm-project/swarm/swarm/fetch"
@@ -246,5 +247,22 @@ func TestUnreachablePeer(t *testing.T) {
 	_, err := b.Get(context.Background(), apitype.GetRequest{CID: root.String(), Out: filepath.Join(t.TempDir(), "o"), Peers: []string{addr}}, nil)
 	if node.APIError(err).Code != apitype.CodeNotFound || !strings.Contains(err.Error(), "unreachable peers") {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// The API refuses requests without the token, and the client works with it.
+func TestAPIToken(t *testing.T) {
+	n := nodetest.New(t)
+	ep, err := n.ServeAPI("127.0.0.1:0", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := apiclient.New(ep.Addr, "wrong").ID(ctx); err == nil || !strings.Contains(err.Error(), "token") {
+		t.Fatalf("wrong token accepted: %v", err)
+	}
+	id, err := apiclient.New(ep.Addr, ep.Token).ID(ctx)
+	if err != nil || id.ID != n.ID().ID {
+		t.Fatalf("id %v %v", id, err)
 	}
 }
