@@ -33,7 +33,13 @@ type hasher struct {
 	start     time.Time
 	lastMu    sync.Mutex
 	last      time.Time
+
+	locMu   sync.Mutex
+	pending []catalog.ChunkLocation // recorded in batches: one synced write per locBatch
 }
+
+// locBatch locations are written to the index per transaction.
+const locBatch = 8192
 
 func (h *hasher) hashAll(ctx context.Context, m *manifest.Manifest, files []scanned) error {
 	var small []int
@@ -57,7 +63,32 @@ func (h *hasher) hashAll(ctx context.Context, m *manifest.Manifest, files []scan
 	if err := g.Wait(); err != nil {
 		return err
 	}
+	if err := h.flush(ctx, 0); err != nil {
+		return err
+	}
 	h.progress(true)
+	return nil
+}
+
+// record queues locations and writes them once locBatch are waiting.
+func (h *hasher) record(ctx context.Context, locs []catalog.ChunkLocation) error {
+	h.locMu.Lock()
+	h.pending = append(h.pending, locs...)
+	h.locMu.Unlock()
+	return h.flush(ctx, locBatch)
+}
+
+// flush writes the queued locations if at least min are waiting.
+func (h *hasher) flush(ctx context.Context, min int) error {
+	h.locMu.Lock()
+	defer h.locMu.Unlock()
+	if len(h.pending) == 0 || len(h.pending) < min {
+		return nil
+	}
+	if err := h.store.PutLocations(ctx, h.pending); err != nil {
+		return fmt.Errorf("add: indexing: %w", err)
+	}
+	h.pending = h.pending[:0]
 	return nil
 }
 
@@ -89,8 +120,8 @@ func (h *hasher) hashFile(ctx context.Context, m *manifest.Manifest, files []sca
 			Kind: catalog.InPlace, Path: f.abs, Offset: c.Offset, Size: c.Size,
 			FileSize: f.entry.Size, ModTime: f.modTime}}
 	}
-	if err := h.store.PutLocations(ctx, locs); err != nil {
-		return fmt.Errorf("add: indexing %s: %w", f.abs, err)
+	if err := h.record(ctx, locs); err != nil {
+		return err
 	}
 	h.done.Add(f.entry.Size)
 	h.progress(false)

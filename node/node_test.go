@@ -266,3 +266,24 @@ func TestAPIToken(t *testing.T) {
 		t.Fatalf("id %v %v", id, err)
 	}
 }
+
+// A file changed after add is no longer served: the peer answers "not
+// found" instead of sending bytes that no longer match.
+func TestChangedFileNotServed(t *testing.T) {
+	a, b := nodetest.New(t), nodetest.New(t)
+	f := filepath.Join(t.TempDir(), "f.bin")
+	if err := os.WriteFile(f, []byte(strings.Repeat("a", 100000)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := a.Add(context.Background(), apitype.AddRequest{Path: f}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(f, []byte(strings.Repeat("b", 100000)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = b.Get(context.Background(), apitype.GetRequest{CID: res.Root, Out: filepath.Join(t.TempDir(), "o"), Peers: []string{nodetest.Addr(t, a)}}, nil)
+	if !errors.Is(err, fetch.ErrUnavailable) {
+		t.Fatalf("got %v", err)
+	}
+}
