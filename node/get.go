@@ -19,6 +19,7 @@ import (
 	"github.com/swarm-project/swarm/chunker/manifest"
 	"github.com/swarm-project/swarm/node/apitype"
 	"github.com/swarm-project/swarm/swarm/fetch"
+	"github.com/swarm-project/swarm/swarm/httpsrc"
 )
 
 const connectTimeout = 30 * time.Second
@@ -44,6 +45,13 @@ func (n *Node) Get(ctx context.Context, req apitype.GetRequest, progress func(ap
 	m, err := n.resolve(ctx, root, set.list)
 	if err != nil {
 		return nil, set.explain(err)
+	}
+	for _, u := range req.Endpoints {
+		ep, err := httpsrc.New(u, m, nil)
+		if err != nil {
+			return nil, badRequest("%v", err)
+		}
+		set.list = append(set.list, ep)
 	}
 	j := &journal{store: n.store, id: downloadID(root, req.Out)}
 	res, err := fetch.Run(ctx, fetch.Config{

@@ -3,6 +3,8 @@ package node_test
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -285,5 +287,31 @@ func TestChangedFileNotServed(t *testing.T) {
 	_, err = b.Get(context.Background(), apitype.GetRequest{CID: res.Root, Out: filepath.Join(t.TempDir(), "o"), Peers: []string{nodetest.Addr(t, a)}}, nil)
 	if !errors.Is(err, fetch.ErrUnavailable) {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// Peers and an HTTP mirror together; the mirror serves the added tree.
+func TestGetFromPeerAndHTTPEndpoint(t *testing.T) {
+	a, b := nodetest.New(t), nodetest.New(t)
+	src, root := addTree(t, a)
+	srv := httptest.NewServer(http.FileServer(http.Dir(src)))
+	defer srv.Close()
+	dest := filepath.Join(t.TempDir(), "copy")
+	res, err := b.Get(context.Background(), apitype.GetRequest{CID: root, Out: dest,
+		Peers: []string{nodetest.Addr(t, a)}, Endpoints: []string{srv.URL}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nodetest.SameTree(t, src, dest)
+	var sum int64
+	for _, s := range res.Sources {
+		sum += s.Bytes
+	}
+	if sum != res.Total || len(res.Sources) != 3 || !strings.HasPrefix(res.Sources[2].Name, "http ") {
+		t.Fatalf("sources: %+v", res.Sources)
+	}
+	if _, err := b.Get(context.Background(), apitype.GetRequest{CID: root, Out: filepath.Join(t.TempDir(), "x"),
+		Endpoints: []string{"ftp://nope"}}, nil); node.APIError(err).Code != apitype.CodeUsage {
+		t.Fatalf("bad endpoint: %v", err)
 	}
 }

@@ -36,6 +36,9 @@ type GetRequest struct {
 	CID   string   `json:"cid"`
 	Out   string   `json:"out"` // absolute destination path
 	Peers []string `json:"peers,omitempty"`
+	// Endpoints are HTTP(S) URLs serving the content's bytes (a file, or the
+	// base of a directory tree), fetched by range and verified.
+	Endpoints []string `json:"endpoints,omitempty"`
 }
 
 // Event is one line of the NDJSON stream /v1/add and /v1/get answer with:

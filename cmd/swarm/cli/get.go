@@ -14,9 +14,10 @@ import (
 )
 
 type getFlags struct {
-	out    string
-	peers  []string
-	asJSON bool
+	out       string
+	peers     []string
+	endpoints []string
+	asJSON    bool
 }
 
 func newGetCmd(e *env) *cobra.Command {
@@ -35,6 +36,7 @@ chunks are fetched. The destination must not exist.`,
 	}
 	cmd.Flags().StringVarP(&f.out, "output", "o", "", "destination path (default: the content's name in the current directory)")
 	cmd.Flags().StringArrayVar(&f.peers, "peer", nil, "multiaddr of a peer that has the content, ending in /p2p/ID (repeatable)")
+	cmd.Flags().StringArrayVar(&f.endpoints, "endpoint", nil, "HTTP(S) URL serving the content's bytes: the file, or the base URL of the tree (repeatable)")
 	cmd.Flags().BoolVar(&f.asJSON, "json", false, "print a JSON summary: bytes, seconds, goodput, bytes per source")
 	return cmd
 }
@@ -46,7 +48,7 @@ func runGet(ctx context.Context, e *env, root string, f getFlags) error {
 			return err
 		}
 		bar := newProgressBar(e.stderr, !f.asJSON, "fetched")
-		res, err := c.Get(ctx, apitype.GetRequest{CID: root, Out: out, Peers: f.peers}, bar.update)
+		res, err := c.Get(ctx, apitype.GetRequest{CID: root, Out: out, Peers: f.peers, Endpoints: f.endpoints}, bar.update)
 		bar.finish()
 		if err != nil {
 			return err
