@@ -47,7 +47,7 @@ func parseRoot(data []byte) (rootHeader, []byte, error) {
 	}
 	c := cursor{b: data[headerLen:]}
 	nameLen := c.uvarint("name length", MaxComponentLen)
-	h.name = string(c.bytes(nameLen))
+	h.name = string(c.bytes("name", nameLen))
 	h.root = Kind(c.byte("root kind"))
 	h.chunkSize = c.uvarint("chunk size", chunker.MaxChunkSize)
 	h.entries = c.uvarint("entry count", MaxEntries)
@@ -100,9 +100,9 @@ func (c *cursor) byte(field string) byte {
 }
 
 // bytes returns the next n bytes (n is already capped by the caller).
-func (c *cursor) bytes(n uint64) []byte {
+func (c *cursor) bytes(field string, n uint64) []byte {
 	if uint64(len(c.b)) < n {
-		c.fail("bytes", reasonTruncated)
+		c.fail(field, reasonTruncated)
 		return nil
 	}
 	v := c.b[:n]
