@@ -45,7 +45,8 @@ const (
 
 type source struct {
 	has       func(idx int) bool // nil: holds everything
-	missing   map[int]bool       // chunks it said it lacks
+	missing   bitset             // chunks it said it lacks
+	cursor    int                // every chunk below it was done, in flight or unservable when passed
 	inflight  int
 	failures  int // consecutive transient failures
 	backoff   time.Time
@@ -55,23 +56,27 @@ type source struct {
 	completed int
 }
 
-// Scheduler decides which source fetches which chunk.
+// Scheduler decides which source fetches which chunk. Every operation is
+// amortised O(1) in the number of chunks (plus the chunks in flight), so
+// downloads of millions of chunks schedule in linear time.
 type Scheduler struct {
-	state   []chunkState
-	copies  []uint8 // sources currently fetching each chunk
-	next    int     // lowest index that may still be pending
-	left    int     // chunks not done
-	sources map[SourceID]*source
+	state    []chunkState
+	copies   []uint8          // sources currently fetching each chunk
+	inflight map[int]struct{} // chunks with copies > 0
+	retry    []int            // chunks that went back to pending below some cursor
+	left     int              // chunks not done
+	sources  map[SourceID]*source
 }
 
 // New returns a scheduler for n chunks, of which those in alreadyDone are
 // done (a resumed download).
 func New(n int, alreadyDone []uint64) *Scheduler {
 	s := &Scheduler{
-		state:   make([]chunkState, n),
-		copies:  make([]uint8, n),
-		left:    n,
-		sources: map[SourceID]*source{},
+		state:    make([]chunkState, n),
+		copies:   make([]uint8, n),
+		inflight: map[int]struct{}{},
+		left:     n,
+		sources:  map[SourceID]*source{},
 	}
 	for _, i := range alreadyDone {
 		if i < uint64(n) && s.state[i] != done {
@@ -85,7 +90,7 @@ func New(n int, alreadyDone []uint64) *Scheduler {
 // AddSource registers a source. has reports whether it holds a chunk; nil
 // means it holds all of them.
 func (s *Scheduler) AddSource(id SourceID, has func(idx int) bool) {
-	s.sources[id] = &source{has: has, missing: map[int]bool{}}
+	s.sources[id] = &source{has: has, missing: newBitset(len(s.state))}
 }
 
 // Done reports whether every chunk is done.
@@ -119,19 +124,34 @@ func (s *Scheduler) Next(id SourceID, now time.Time) (idx int, ok bool, retryAt 
 func (s *Scheduler) start(src *source, i int) {
 	s.state[i] = inflight
 	s.copies[i]++
+	s.inflight[i] = struct{}{}
 	src.inflight++
 }
 
 func (s *Scheduler) canServe(src *source, i int) bool {
-	return !src.missing[i] && (src.has == nil || src.has(i))
+	return !src.missing.has(i) && (src.has == nil || src.has(i))
 }
 
-// pickPending returns the lowest-numbered pending chunk the source holds.
+// pickPending returns the lowest pending chunk the source holds: first
+// among chunks that came back to pending, then by advancing its cursor.
 func (s *Scheduler) pickPending(src *source) (int, bool) {
-	for s.next < len(s.state) && s.state[s.next] == done {
-		s.next++
+	best := -1
+	kept := s.retry[:0]
+	for _, i := range s.retry {
+		if s.state[i] != pending {
+			continue // taken or finished since: forget it
+		}
+		kept = append(kept, i)
+		if (best < 0 || i < best) && s.canServe(src, i) {
+			best = i
+		}
 	}
-	for i := s.next; i < len(s.state); i++ {
+	s.retry = kept
+	if best >= 0 {
+		return best, true
+	}
+	for ; src.cursor < len(s.state); src.cursor++ {
+		i := src.cursor
 		if s.state[i] == pending && s.canServe(src, i) {
 			return i, true
 		}
@@ -140,17 +160,18 @@ func (s *Scheduler) pickPending(src *source) (int, bool) {
 }
 
 // pickEndgame duplicates an in-flight chunk onto an idle source once
-// nothing is pending, so one slow source cannot hold up the end.
+// nothing is pending for it, so one slow source cannot hold up the end.
 func (s *Scheduler) pickEndgame(src *source) (int, bool) {
 	if src.inflight > 0 {
 		return 0, false
 	}
-	for i := s.next; i < len(s.state); i++ {
-		if s.state[i] == inflight && s.copies[i] < MaxCopies && s.canServe(src, i) {
-			return i, true
+	best := -1
+	for i := range s.inflight {
+		if s.copies[i] < MaxCopies && s.canServe(src, i) && (best < 0 || i < best) {
+			best = i
 		}
 	}
-	return 0, false
+	return best, best >= 0
 }
 
 // Completed records that source id delivered chunk idx, verified. It
@@ -165,12 +186,12 @@ func (s *Scheduler) Completed(id SourceID, idx int, bytes int64) bool {
 	if s.state[idx] == done {
 		return false
 	}
+	s.state[idx] = done
+	s.left--
 	if src != nil {
 		src.bytes += bytes
 		src.completed++
 	}
-	s.state[idx] = done
-	s.left--
 	return true
 }
 
@@ -184,7 +205,7 @@ func (s *Scheduler) Failed(id SourceID, idx int, o Outcome, reason string, now t
 	switch o {
 	case Canceled:
 	case Missing:
-		src.missing[idx] = true
+		src.missing.set(idx)
 	case Corrupt:
 		s.Ban(id, reason)
 	default:
@@ -212,8 +233,12 @@ func (s *Scheduler) finish(src *source, idx int) {
 	if s.copies[idx] > 0 {
 		s.copies[idx]--
 	}
-	if s.state[idx] == inflight && s.copies[idx] == 0 {
-		s.state[idx] = pending
+	if s.copies[idx] == 0 {
+		delete(s.inflight, idx)
+		if s.state[idx] == inflight {
+			s.state[idx] = pending
+			s.retry = append(s.retry, idx)
+		}
 	}
 }
 
@@ -235,20 +260,15 @@ func (s *Scheduler) Banned(id SourceID) (bool, string) {
 // Stuck reports whether the download can make no more progress: chunks
 // remain, none is in flight, and no usable source holds any of them.
 func (s *Scheduler) Stuck() bool {
-	if s.left == 0 {
+	if s.left == 0 || len(s.inflight) > 0 {
 		return false
 	}
-	for i, st := range s.state {
-		if st == inflight {
-			return false
-		}
-		if st != pending {
+	for _, src := range s.sources {
+		if src.banned {
 			continue
 		}
-		for _, src := range s.sources {
-			if !src.banned && s.canServe(src, i) {
-				return false
-			}
+		if _, found := s.pickPending(src); found {
+			return false
 		}
 	}
 	return true

@@ -106,3 +106,26 @@ func TestMissingRoutesToOtherSource(t *testing.T) {
 		t.Fatal("not done")
 	}
 }
+
+// A million chunks, one source that has none of them (the local store of a
+// fresh node) and one that has all: scheduling stays linear. A quadratic
+// scheduler takes hours here and the test times out.
+func TestScalesLinearly(t *testing.T) {
+	const n = 1_000_000
+	s := New(n, nil)
+	s.AddSource(0, nil) // says "missing" to everything
+	s.AddSource(1, nil)
+	for !s.Done() {
+		if i, ok, _ := s.Next(0, t0); ok {
+			s.Failed(0, i, Missing, "", t0)
+		}
+		i, ok, _ := s.Next(1, t0)
+		if !ok {
+			t.Fatalf("source 1 got nothing with %d left", s.Remaining())
+		}
+		s.Completed(1, i, 1)
+	}
+	if b, n1, _ := s.SourceStats(1); b != n || n1 != n {
+		t.Fatalf("source 1 delivered %d", b)
+	}
+}
