@@ -47,6 +47,7 @@ type source struct {
 	has       func(idx int) bool // nil: holds everything
 	missing   bitset             // chunks it said it lacks
 	cursor    int                // every chunk below it was done, in flight or unservable when passed
+	retry     intHeap            // chunks below cursor that came back to pending
 	inflight  int
 	failures  int // consecutive transient failures
 	backoff   time.Time
@@ -63,7 +64,6 @@ type Scheduler struct {
 	state    []chunkState
 	copies   []uint8          // sources currently fetching each chunk
 	inflight map[int]struct{} // chunks with copies > 0
-	retry    []int            // chunks that went back to pending below some cursor
 	left     int              // chunks not done
 	sources  map[SourceID]*source
 }
@@ -133,22 +133,16 @@ func (s *Scheduler) canServe(src *source, i int) bool {
 }
 
 // pickPending returns the lowest pending chunk the source holds: first
-// among chunks that came back to pending, then by advancing its cursor.
+// among chunks that came back to pending behind its cursor, then by
+// advancing the cursor. Each chunk is passed by each cursor once and popped
+// from each retry heap once per return, so the total work is linear.
 func (s *Scheduler) pickPending(src *source) (int, bool) {
-	best := -1
-	kept := s.retry[:0]
-	for _, i := range s.retry {
-		if s.state[i] != pending {
-			continue // taken or finished since: forget it
+	for src.retry.Len() > 0 {
+		i := src.retry.min()
+		if s.state[i] == pending && s.canServe(src, i) {
+			return i, true
 		}
-		kept = append(kept, i)
-		if (best < 0 || i < best) && s.canServe(src, i) {
-			best = i
-		}
-	}
-	s.retry = kept
-	if best >= 0 {
-		return best, true
+		src.retry.popMin() // taken, finished or not servable since: forget it
 	}
 	for ; src.cursor < len(s.state); src.cursor++ {
 		i := src.cursor
@@ -167,7 +161,7 @@ func (s *Scheduler) pickEndgame(src *source) (int, bool) {
 	}
 	best := -1
 	for i := range s.inflight {
-		if s.copies[i] < MaxCopies && s.canServe(src, i) && (best < 0 || i < best) {
+		if s.state[i] == inflight && s.copies[i] < MaxCopies && s.canServe(src, i) && (best < 0 || i < best) {
 			best = i
 		}
 	}
@@ -188,6 +182,7 @@ func (s *Scheduler) Completed(id SourceID, idx int, bytes int64) bool {
 	}
 	s.state[idx] = done
 	s.left--
+	delete(s.inflight, idx) // losing copies still finishing do not make it eligible again
 	if src != nil {
 		src.bytes += bytes
 		src.completed++
@@ -198,24 +193,24 @@ func (s *Scheduler) Completed(id SourceID, idx int, bytes int64) bool {
 // Failed records that source id could not deliver chunk idx.
 func (s *Scheduler) Failed(id SourceID, idx int, o Outcome, reason string, now time.Time) {
 	src := s.sources[id]
+	if src != nil {
+		switch o {
+		case Missing:
+			src.missing.set(idx)
+		case Corrupt:
+			s.Ban(id, reason)
+		}
+	}
 	s.finish(src, idx)
-	if src == nil {
+	if src == nil || o != Transient {
 		return
 	}
-	switch o {
-	case Canceled:
-	case Missing:
-		src.missing.set(idx)
-	case Corrupt:
-		s.Ban(id, reason)
-	default:
-		src.failures++
-		if src.failures >= BanAfterFailures {
-			s.Ban(id, "too many failures: "+reason)
-			return
-		}
-		src.backoff = now.Add(backoff(src.failures))
+	src.failures++
+	if src.failures >= BanAfterFailures {
+		s.Ban(id, "too many failures: "+reason)
+		return
 	}
+	src.backoff = now.Add(backoff(src.failures))
 }
 
 func backoff(failures int) time.Duration {
@@ -237,7 +232,17 @@ func (s *Scheduler) finish(src *source, idx int) {
 		delete(s.inflight, idx)
 		if s.state[idx] == inflight {
 			s.state[idx] = pending
-			s.retry = append(s.retry, idx)
+			s.requeue(idx)
+		}
+	}
+}
+
+// requeue offers a chunk that went back to pending to every source whose
+// cursor has already passed it.
+func (s *Scheduler) requeue(idx int) {
+	for _, src := range s.sources {
+		if !src.banned && src.cursor > idx && !src.missing.has(idx) {
+			src.retry.push(idx)
 		}
 	}
 }

@@ -115,17 +115,56 @@ func TestScalesLinearly(t *testing.T) {
 	s := New(n, nil)
 	s.AddSource(0, nil) // says "missing" to everything
 	s.AddSource(1, nil)
+	retried := map[int]bool{}
 	for !s.Done() {
-		if i, ok, _ := s.Next(0, t0); ok {
-			s.Failed(0, i, Missing, "", t0)
+		// The empty source answers fast: it runs ahead of the full one, and
+		// every chunk it refuses goes back to pending behind the other's cursor
+		// only if that one already passed it.
+		for k := 0; k < 3; k++ {
+			if i, ok, _ := s.Next(0, t0); ok {
+				s.Failed(0, i, Missing, "", t0)
+			}
 		}
 		i, ok, _ := s.Next(1, t0)
 		if !ok {
 			t.Fatalf("source 1 got nothing with %d left", s.Remaining())
 		}
+		if i%7 == 0 && !retried[i] {
+			retried[i] = true
+			s.Failed(1, i, Transient, "reset", t0) // back to pending, retried later
+			s.sources[1].backoff, s.sources[1].failures = time.Time{}, 0
+			continue
+		}
 		s.Completed(1, i, 1)
 	}
 	if b, n1, _ := s.SourceStats(1); b != n || n1 != n {
 		t.Fatalf("source 1 delivered %d", b)
+	}
+}
+
+// Regression: a chunk completed while an endgame copy is still in flight
+// must never be handed out again (it was, and was counted done twice,
+// ending the download with another chunk missing).
+func TestDoneChunkNeverReassigned(t *testing.T) {
+	s := New(2, nil)
+	s.AddSource(1, nil)
+	s.AddSource(2, nil)
+	s.AddSource(3, nil)
+	a, _, _ := s.Next(1, t0) // chunk 0
+	b, _, _ := s.Next(2, t0) // chunk 1
+	s.Completed(2, b, 1)
+	dup, ok, _ := s.Next(2, t0) // endgame copy of chunk 0
+	if !ok || dup != a {
+		t.Fatalf("endgame: %d %v", dup, ok)
+	}
+	if !s.Completed(1, a, 1) {
+		t.Fatal("first copy not first")
+	}
+	// Chunk 0 is done; source 2's copy is still in flight. Source 3 is idle.
+	if i, ok, _ := s.Next(3, t0); ok {
+		t.Fatalf("done chunk %d handed out again", i)
+	}
+	if s.Completed(2, dup, 1) || s.Remaining() != 0 || !s.Done() {
+		t.Fatalf("remaining %d", s.Remaining())
 	}
 }

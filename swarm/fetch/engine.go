@@ -86,13 +86,25 @@ func (e *engine) run(parent context.Context) error {
 		e.err = err
 	}
 	e.report()
-	if e.err != nil {
+	return e.outcome(parent)
+}
+
+// outcome is the download's result once every slot has exited: the first
+// fatal error, the caller's cancellation, or, if chunks remain for any other
+// reason (every source dropped), ErrUnavailable. Never success with chunks
+// missing.
+func (e *engine) outcome(parent context.Context) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	switch {
+	case e.err != nil:
 		return e.err
-	}
-	if !e.sched.Done() {
+	case e.sched.Done():
+		return nil
+	case parent.Err() != nil:
 		return parent.Err()
 	}
-	return nil
+	return &UnavailableError{Missing: e.sched.Remaining(), Reasons: e.dropReasons()}
 }
 
 // slot is one request slot of one source: ask, fetch, verify, write, repeat.

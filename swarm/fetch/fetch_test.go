@@ -249,3 +249,19 @@ func TestPlantedSymlinkRefused(t *testing.T) {
 		t.Fatal("write followed a planted symlink")
 	}
 }
+
+// Regression: when every source ends up dropped, the download fails with
+// ErrUnavailable; it once returned success with chunks never written.
+func TestAllSourcesDroppedIsAnError(t *testing.T) {
+	m, blocks, _ := testTree(t)
+	liar := &memSource{name: "liar", blocks: blocks, corrupt: true}
+	liar2 := &memSource{name: "liar2", blocks: blocks, corrupt: true}
+	dest := filepath.Join(t.TempDir(), "out")
+	_, err := Run(context.Background(), Config{Manifest: m, Dest: dest, Sources: []Source{liar, liar2}, Journal: &memJournal{}, Depth: 4})
+	if !errors.Is(err, ErrUnavailable) {
+		t.Fatalf("got %v", err)
+	}
+	if _, err := os.Lstat(dest); err == nil {
+		t.Fatal("destination exists")
+	}
+}

@@ -78,7 +78,14 @@ func same(t *testing.T, dest string, files map[string][]byte) {
 	for p, want := range files {
 		got, err := os.ReadFile(filepath.Join(dest, filepath.FromSlash(p)))
 		if err != nil || !bytes.Equal(got, want) {
-			t.Fatalf("%s differs: %v", p, err)
+			first := -1
+			for i := range min(len(got), len(want)) {
+				if got[i] != want[i] {
+					first = i
+					break
+				}
+			}
+			t.Fatalf("%s differs (err %v): len %d/%d, first difference at %d: got %x want %x", p, err, len(got), len(want), first, got[first:first+8], want[first:first+8])
 		}
 	}
 }
@@ -122,7 +129,7 @@ func TestMisbehavingEndpoints(t *testing.T) {
 		w.Write(body)
 	})
 	flaky := mk(func(w http.ResponseWriter, r *http.Request) {
-		if n.Add(1)%2 == 0 {
+		if n.Add(1)%3 == 0 {
 			http.Error(w, "oops", http.StatusInternalServerError)
 			return
 		}
