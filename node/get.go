@@ -108,10 +108,7 @@ func (n *Node) sources(ctx context.Context, addrs []string) (*sourceSet, error) 
 	}
 	set := &sourceSet{list: []fetch.Source{&localSource{store: n.store}}}
 	for _, ai := range infos {
-		cctx, cancel := context.WithTimeout(ctx, connectTimeout)
-		err := n.host.Connect(cctx, ai)
-		cancel()
-		if err != nil {
+		if err := n.connect(ctx, ai); err != nil {
 			n.log.Warn("cannot reach peer", "peer", ai.ID, "err", err)
 			set.unreachable = append(set.unreachable, fmt.Sprintf("%s: %v", ai.ID, err))
 			continue

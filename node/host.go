@@ -9,12 +9,16 @@ import (
 	rcmgr "github.com/libp2p/go-libp2p/p2p/host/resource-manager"
 	libp2pquic "github.com/libp2p/go-libp2p/p2p/transport/quic"
 	"github.com/libp2p/go-libp2p/p2p/transport/tcp"
+
+	rcp2p "github.com/swarm-project/swarm/ratectl/p2p"
+	"github.com/swarm-project/swarm/ratectl/session"
 )
 
-// newHost builds the libp2p host: TCP and QUIC, Noise/TLS with yamux (16 MiB
-// stream windows, go-libp2p's default), no relay, no NAT port mapping.
-// listen may be empty (an embedded node that only dials out).
-func newHost(sk crypto.PrivKey, listen []string) (host.Host, error) {
+// newHost builds the libp2p host: Swarm's rate-controlled UDP transport
+// (swarmrc), TCP and QUIC, Noise/TLS with yamux (16 MiB stream windows,
+// go-libp2p's default), no relay, no NAT port mapping. listen may be empty
+// (an embedded node that only dials out).
+func newHost(sk crypto.PrivKey, listen []string, rc session.Config) (host.Host, error) {
 	limiter := rcmgr.NewFixedLimiter(rcmgr.InfiniteLimits)
 	rm, err := rcmgr.NewResourceManager(limiter)
 	if err != nil {
@@ -22,6 +26,7 @@ func newHost(sk crypto.PrivKey, listen []string) (host.Host, error) {
 	}
 	opts := []libp2p.Option{
 		libp2p.Identity(sk),
+		libp2p.Transport(rcp2p.New(rc)),
 		libp2p.Transport(tcp.NewTCPTransport),
 		libp2p.Transport(libp2pquic.NewTransport),
 		libp2p.DefaultSecurity,

@@ -16,6 +16,8 @@ import (
 	"github.com/swarm-project/swarm/node/config"
 	"github.com/swarm-project/swarm/node/store"
 	"github.com/swarm-project/swarm/node/wire"
+	"github.com/swarm-project/swarm/ratectl"
+	"github.com/swarm-project/swarm/ratectl/session"
 )
 
 // Options configure a node.
@@ -25,6 +27,12 @@ type Options struct {
 	Log    *slog.Logger
 	// Store, if set, replaces the Badger index (tests use the in-memory store).
 	Store catalog.Store
+	// RateControl sets the policy and rates of the swarmrc transport for
+	// what this node sends (zero value: fair, no ceiling).
+	RateControl ratectl.Config
+	// Tracer, if set, receives per-interval rate-control records of every
+	// swarmrc connection (SWARM_TRACE).
+	Tracer ratectl.Tracer
 }
 
 // Node is a running Swarm node.
@@ -71,7 +79,8 @@ func New(opts Options) (*Node, error) {
 	if listen == nil {
 		listen = cfg.Listen
 	}
-	h, err := newHost(sk, listen)
+	rc := session.Config{Rate: opts.RateControl, Tracer: opts.Tracer, Logger: log.With("subsystem", "ratectl")}
+	h, err := newHost(sk, listen, rc)
 	if err != nil {
 		st.Close()
 		return nil, err

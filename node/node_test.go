@@ -20,6 +20,7 @@ import (
 	"github.com/swarm-project/swarm/node/apiclient"
 	"github.com/swarm-project/swarm/node/apitype"
 	"github.com/swarm-project/swarm/node/nodetest"
+	rcp2p "github.com/swarm-project/swarm/ratectl/p2p"
 	"github.com/swarm-project/swarm/swarm/fetch"
 )
 
@@ -45,6 +46,10 @@ func TestAddGetBetweenNodes(t *testing.T) {
 	nodetest.SameTree(t, src, dest)
 	if res.Bytes != res.Total || res.Total == 0 {
 		t.Fatalf("fetched %d of %d bytes", res.Bytes, res.Total)
+	}
+	conns := b.Host().Network().ConnsToPeer(a.Host().ID())
+	if len(conns) == 0 || !rcp2p.IsAddr(conns[0].RemoteMultiaddr()) {
+		t.Fatalf("chunks did not travel over swarmrc: %v", conns)
 	}
 	// B now serves what it fetched: a third node gets it from B alone.
 	c := nodetest.New(t)
@@ -313,5 +318,19 @@ func TestGetFromPeerAndHTTPEndpoint(t *testing.T) {
 	if _, err := b.Get(context.Background(), apitype.GetRequest{CID: root, Out: filepath.Join(t.TempDir(), "x"),
 		Endpoints: []string{"ftp://nope"}}, nil); node.APIError(err).Code != apitype.CodeUsage {
 		t.Fatalf("bad endpoint: %v", err)
+	}
+}
+
+// The same over plain TCP and QUIC addresses (peers without swarmrc).
+func TestGetOverTCPAndQUIC(t *testing.T) {
+	a := nodetest.New(t)
+	src, root := addTree(t, a)
+	for _, tr := range []string{"/tcp/", "/quic-v1/"} {
+		b := nodetest.New(t)
+		dest := filepath.Join(t.TempDir(), "copy")
+		if _, err := b.Get(context.Background(), apitype.GetRequest{CID: root, Out: dest, Peers: []string{nodetest.AddrOf(t, a, tr)}}, nil); err != nil {
+			t.Fatalf("%s: %v", tr, err)
+		}
+		nodetest.SameTree(t, src, dest)
 	}
 }

@@ -71,7 +71,7 @@ func (ps *peerSource) borrow(ctx context.Context) (*chunkStream, uint64, error) 
 		return cs, id, nil
 	}
 	ps.mu.Unlock()
-	s, err := ps.h.NewStream(ctx, ps.peer, wire.ProtocolID)
+	s, err := openChunkStream(ctx, ps.h, ps.peer)
 	if err != nil {
 		return nil, 0, fmt.Errorf("opening chunk stream to %s: %w", ps.peer, err)
 	}

@@ -32,13 +32,13 @@ du -sh "$DS"
 start_daemon() { # name
   local repo=$WORK/$1
   "$BIN" --repo "$repo" init >/dev/null
-  "$BIN" --repo "$repo" daemon --listen /ip4/127.0.0.1/tcp/0 --listen /ip4/127.0.0.1/udp/0/quic-v1 \
+  "$BIN" --repo "$repo" daemon --listen /ip4/127.0.0.1/udp/0/swarmrc --listen /ip4/127.0.0.1/tcp/0 \
     --api 127.0.0.1:0 >"$WORK/$1.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 1 100); do [ -s "$repo/api" ] && return 0; sleep 0.1; done
   echo "daemon $1 did not start:"; cat "$WORK/$1.log"; exit 1
 }
-addr_of() { "$BIN" --repo "$WORK/$1" id --json | tr '"' '\n' | grep '/127.0.0.1/tcp/' | head -1; }
+addr_of() { "$BIN" --repo "$WORK/$1" id --json | tr '"' '\n' | grep '/swarmrc/' | head -1; }
 
 say "starting three daemons on loopback"
 for n in alice bob carol; do start_daemon $n; echo "$n: $(addr_of $n)"; done

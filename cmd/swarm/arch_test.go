@@ -67,7 +67,7 @@ func allowed(pkg, imp string) bool {
 	case rel == "node/api" || rel == "node/apitype" || rel == "node/apiclient":
 		return std || imp == mod+"/node/apitype"
 	case rel == "cmd/swarm/cli":
-		return std || !own || has(mod+"/node/apiclient", mod+"/node/apitype", mod+"/node/config") || iRel == "node"
+		return std || !own || has(mod+"/node/apiclient", mod+"/node/apitype", mod+"/node/config") || iRel == "node" || iRel == "ratectl"
 	}
 	return true
 }
@@ -114,6 +114,8 @@ func TestImportRules(t *testing.T) {
 		{mod + "/cmd/swarm/cli", mod + "/node/store", false},
 		{mod + "/cmd/swarm/cli", mod + "/node/apiclient", true},
 		{mod + "/node/api", mod + "/node", false},
+		{mod + "/cmd/swarm/cli", mod + "/ratectl/session", false},
+		{mod + "/ratectl/p2p", "github.com/libp2p/go-libp2p/core/transport", true},
 	}
 	for _, c := range cases {
 		if got := allowed(c.pkg, c.imp); got != c.ok {

@@ -93,7 +93,8 @@ func initRepo(t *testing.T) string {
 func startDaemon(t *testing.T, repo string) {
 	t.Helper()
 	cmd := exec.Command(swarmBin(t), "--repo", repo, "daemon",
-		"--listen", "/ip4/127.0.0.1/tcp/0", "--listen", "/ip4/127.0.0.1/udp/0/quic-v1", "--api", "127.0.0.1:0")
+		"--listen", "/ip4/127.0.0.1/udp/0/swarmrc", "--listen", "/ip4/127.0.0.1/tcp/0",
+		"--listen", "/ip4/127.0.0.1/udp/0/quic-v1", "--api", "127.0.0.1:0")
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -133,7 +134,7 @@ func loopbackAddr(t *testing.T, repo string) string {
 		t.Fatal(err)
 	}
 	for _, a := range id.Addrs {
-		if strings.Contains(a, "/127.0.0.1/tcp/") {
+		if strings.Contains(a, "/127.0.0.1/udp/") && strings.Contains(a, "/swarmrc/") {
 			return a
 		}
 	}

@@ -22,6 +22,7 @@ const (
 
 // DefaultListen are the libp2p addresses a daemon listens on unless told otherwise.
 var DefaultListen = []string{
+	"/ip4/0.0.0.0/udp/4802/swarmrc",
 	"/ip4/0.0.0.0/tcp/4801",
 	"/ip4/0.0.0.0/udp/4801/quic-v1",
 }

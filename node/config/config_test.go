@@ -35,7 +35,7 @@ func TestInitLoad(t *testing.T) {
 		t.Fatal("second init overwrote the repo")
 	}
 	c, err := Load(repo)
-	if err != nil || c.ChunkSize != Default().ChunkSize || len(c.Listen) != 2 {
+	if err != nil || c.ChunkSize != Default().ChunkSize || len(c.Listen) != 3 {
 		t.Fatalf("load: %+v %v", c, err)
 	}
 	sk1, err := LoadIdentity(repo)

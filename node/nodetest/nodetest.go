@@ -16,7 +16,7 @@ import (
 )
 
 // Loopback are the listen addresses of test nodes.
-var Loopback = []string{"/ip4/127.0.0.1/tcp/0", "/ip4/127.0.0.1/udp/0/quic-v1"}
+var Loopback = []string{"/ip4/127.0.0.1/udp/0/swarmrc", "/ip4/127.0.0.1/tcp/0", "/ip4/127.0.0.1/udp/0/quic-v1"}
 
 // TestingConfig initialises a repo in a temp dir and returns its path.
 func TestingConfig(t testing.TB) string {
@@ -57,14 +57,20 @@ func (w testWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// Addr returns n's loopback TCP multiaddr with /p2p.
+// Addr returns n's loopback swarmrc multiaddr with /p2p.
 func Addr(t testing.TB, n *node.Node) string {
 	t.Helper()
+	return AddrOf(t, n, "/swarmrc/")
+}
+
+// AddrOf returns n's loopback multiaddr containing transport (e.g. "/tcp/").
+func AddrOf(t testing.TB, n *node.Node, transport string) string {
+	t.Helper()
 	for _, a := range n.ID().Addrs {
-		if strings.Contains(a, "/127.0.0.1/tcp/") {
+		if strings.Contains(a, "/127.0.0.1/") && strings.Contains(a, transport) {
 			return a
 		}
 	}
-	t.Fatal(fmt.Sprintf("node has no loopback TCP address: %v", n.ID().Addrs))
+	t.Fatal(fmt.Sprintf("node has no loopback %s address: %v", transport, n.ID().Addrs))
 	return ""
 }

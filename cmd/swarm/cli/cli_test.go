@@ -49,11 +49,34 @@ func TestProgressLine(t *testing.T) {
 }
 
 func TestWithPort(t *testing.T) {
-	got := withPort([]string{"/ip4/0.0.0.0/tcp/4801", "/ip4/0.0.0.0/udp/4801/quic-v1"}, 0)
-	if got[0] != "/ip4/0.0.0.0/tcp/0" || got[1] != "/ip4/0.0.0.0/udp/0/quic-v1" {
+	got := withPort([]string{"/ip4/0.0.0.0/tcp/4801", "/ip4/0.0.0.0/udp/4801/quic-v1", "/ip4/0.0.0.0/udp/4802/swarmrc"}, 0)
+	if got[0] != "/ip4/0.0.0.0/tcp/0" || got[1] != "/ip4/0.0.0.0/udp/0/quic-v1" || got[2] != "/ip4/0.0.0.0/udp/0/swarmrc" {
+		t.Fatalf("%v", got)
+	}
+	got = withPort([]string{"/ip4/0.0.0.0/udp/4801/quic-v1", "/ip4/0.0.0.0/udp/4802/swarmrc"}, 5000)
+	if got[0] != "/ip4/0.0.0.0/udp/5000/quic-v1" || got[1] != "/ip4/0.0.0.0/udp/5001/swarmrc" {
 		t.Fatalf("%v", got)
 	}
 	if got := withPort([]string{"/ip4/0.0.0.0/tcp/4801"}, -1); got[0] != "/ip4/0.0.0.0/tcp/4801" {
 		t.Fatalf("%v", got)
+	}
+}
+
+func TestParseRate(t *testing.T) {
+	for in, want := range map[string]float64{"": 0, "200M": 25e6, "1.5G": 1.5e9 / 8, "800K": 1e5, "8": 1} {
+		if got, err := parseRate(in); err != nil || got != want {
+			t.Errorf("parseRate(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"fast", "-1M", "M"} {
+		if _, err := parseRate(bad); err == nil {
+			t.Errorf("parseRate(%q) accepted", bad)
+		}
+	}
+	if _, err := (rateFlags{policy: "fixed"}).config(); err == nil {
+		t.Error("fixed without a rate accepted")
+	}
+	if c, err := (rateFlags{policy: "low", maxUp: "100M"}).config(); err != nil || c.TargetRate != 12.5e6 {
+		t.Errorf("%+v %v", c, err)
 	}
 }

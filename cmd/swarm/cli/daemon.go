@@ -15,6 +15,7 @@ type daemonFlags struct {
 	listen []string
 	api    string
 	port   int
+	rate   rateFlags
 }
 
 func newDaemonCmd(e *env) *cobra.Command {
@@ -27,7 +28,10 @@ func newDaemonCmd(e *env) *cobra.Command {
 	}
 	cmd.Flags().StringArrayVar(&f.listen, "listen", nil, "libp2p listen multiaddr (repeatable; default from config)")
 	cmd.Flags().StringVar(&f.api, "api", "", "local API address HOST:PORT (port 0 picks one; default from config)")
-	cmd.Flags().IntVar(&f.port, "port", -1, "listen on this port for every default transport (0 picks free ports)")
+	cmd.Flags().IntVar(&f.port, "port", -1, "listen on this port for TCP and QUIC and the next one for swarmrc (0 picks free ports)")
+	cmd.Flags().StringVar(&f.rate.policy, "policy", "fair", "rate-control policy for what this node sends: fixed, fair, high, low")
+	cmd.Flags().StringVar(&f.rate.maxUp, "max-upload-rate", "", "ceiling (the target of --policy fixed) for each upload, bits/s, e.g. 200M")
+	cmd.Flags().StringVar(&f.rate.minRate, "min-rate", "", "floor for each upload, bits/s, e.g. 10M")
 	return cmd
 }
 
@@ -48,7 +52,16 @@ func runDaemon(ctx context.Context, e *env, f daemonFlags) error {
 	if apiAddr == "" {
 		apiAddr = cfg.API
 	}
-	n, err := openNode(repo, listen, newLogger(slog.LevelInfo))
+	rc, err := f.rate.config()
+	if err != nil {
+		return err
+	}
+	tracer, closeTrace, err := traceFromEnv()
+	if err != nil {
+		return err
+	}
+	defer closeTrace()
+	n, err := openNode(repo, listen, newLogger(slog.LevelInfo), nodeOpts{rate: rc, tracer: tracer})
 	if err != nil {
 		return err
 	}
@@ -68,16 +81,21 @@ func runDaemon(ctx context.Context, e *env, f daemonFlags) error {
 }
 
 // withPort replaces the port of /tcp/N and /udp/N components when port >= 0.
+// swarmrc cannot share QUIC's UDP socket, so it gets port+1 (or 0).
 func withPort(addrs []string, port int) []string {
 	if port < 0 {
 		return addrs
 	}
 	out := make([]string, len(addrs))
 	for i, a := range addrs {
+		p := port
+		if port > 0 && strings.HasSuffix(a, "/swarmrc") {
+			p = port + 1
+		}
 		parts := strings.Split(a, "/")
 		for j := 0; j+1 < len(parts); j++ {
 			if parts[j] == "tcp" || parts[j] == "udp" {
-				parts[j+1] = fmt.Sprint(port)
+				parts[j+1] = fmt.Sprint(p)
 			}
 		}
 		out[i] = strings.Join(parts, "/")

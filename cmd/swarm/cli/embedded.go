@@ -11,6 +11,7 @@ import (
 	"github.com/swarm-project/swarm/node"
 	"github.com/swarm-project/swarm/node/apiclient"
 	"github.com/swarm-project/swarm/node/config"
+	"github.com/swarm-project/swarm/ratectl"
 )
 
 var errRepoLocked = errors.New("repo locked")
@@ -45,7 +46,7 @@ func withClient(ctx context.Context, e *env, fn func(c *apiclient.Client) error)
 	if !errors.Is(err, apiclient.ErrNoDaemon) {
 		return err
 	}
-	n, err := openNode(repo, []string{}, newLogger(slog.LevelWarn))
+	n, err := openNode(repo, []string{}, newLogger(slog.LevelWarn), nodeOpts{})
 	if err != nil {
 		return err
 	}
@@ -57,9 +58,15 @@ func withClient(ctx context.Context, e *env, fn func(c *apiclient.Client) error)
 	return fn(apiclient.New(ep.Addr, ep.Token))
 }
 
+// nodeOpts are the daemon-only settings of a node.
+type nodeOpts struct {
+	rate   ratectl.Config
+	tracer ratectl.Tracer
+}
+
 // openNode opens the repo's node, turning setup failures into clear errors.
-func openNode(repo string, listen []string, log *slog.Logger) (*node.Node, error) {
-	n, err := node.New(node.Options{Repo: repo, Listen: listen, Log: log})
+func openNode(repo string, listen []string, log *slog.Logger, o nodeOpts) (*node.Node, error) {
+	n, err := node.New(node.Options{Repo: repo, Listen: listen, Log: log, RateControl: o.rate, Tracer: o.tracer})
 	switch {
 	case err == nil:
 		return n, nil

@@ -1,0 +1,63 @@
+package node
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/libp2p/go-libp2p/core/host"
+	"github.com/libp2p/go-libp2p/core/network"
+	"github.com/libp2p/go-libp2p/core/peer"
+	ma "github.com/multiformats/go-multiaddr"
+	msmux "github.com/multiformats/go-multistream"
+
+	"github.com/swarm-project/swarm/node/wire"
+	rcp2p "github.com/swarm-project/swarm/ratectl/p2p"
+)
+
+// connect reaches a peer, over its swarmrc addresses first: libp2p's dial
+// ranker tries unknown transports last, so left to itself it would pick
+// TCP or QUIC, whose congestion control collapses on long lossy paths.
+func (n *Node) connect(ctx context.Context, ai peer.AddrInfo) error {
+	var rc []ma.Multiaddr
+	for _, a := range ai.Addrs {
+		if rcp2p.IsAddr(a) {
+			rc = append(rc, a)
+		}
+	}
+	if len(rc) > 0 {
+		cctx, cancel := context.WithTimeout(ctx, connectTimeout/3)
+		err := n.host.Connect(cctx, peer.AddrInfo{ID: ai.ID, Addrs: rc})
+		cancel()
+		if err == nil || len(rc) == len(ai.Addrs) {
+			return err
+		}
+		n.log.Info("swarmrc dial failed; trying the peer's other addresses", "peer", ai.ID, "err", err)
+	}
+	cctx, cancel := context.WithTimeout(ctx, connectTimeout)
+	defer cancel()
+	return n.host.Connect(cctx, ai)
+}
+
+// openChunkStream opens a /swarm/chunk/1.0.0 stream, on a swarmrc
+// connection to the peer when there is one.
+func openChunkStream(ctx context.Context, h host.Host, p peer.ID) (network.Stream, error) {
+	for _, c := range h.Network().ConnsToPeer(p) {
+		if !rcp2p.IsAddr(c.RemoteMultiaddr()) {
+			continue
+		}
+		s, err := c.NewStream(ctx)
+		if err != nil {
+			continue
+		}
+		if err := msmux.SelectProtoOrFail(wire.ProtocolID, s); err != nil {
+			_ = s.Reset()
+			return nil, fmt.Errorf("negotiating %s: %w", wire.ProtocolID, err)
+		}
+		if err := s.SetProtocol(wire.ProtocolID); err != nil {
+			_ = s.Reset()
+			return nil, err
+		}
+		return s, nil
+	}
+	return h.NewStream(ctx, p, wire.ProtocolID)
+}
