@@ -18,7 +18,7 @@ import (
 // (swarmrc), TCP and QUIC, Noise/TLS with yamux (16 MiB stream windows,
 // go-libp2p's default), no relay, no NAT port mapping. listen may be empty
 // (an embedded node that only dials out).
-func newHost(sk crypto.PrivKey, listen []string, rc session.Config) (host.Host, error) {
+func newHost(sk crypto.PrivKey, listen []string, rc session.Config, reg *rcp2p.Registry) (host.Host, error) {
 	limiter := rcmgr.NewFixedLimiter(rcmgr.InfiniteLimits)
 	rm, err := rcmgr.NewResourceManager(limiter)
 	if err != nil {
@@ -26,7 +26,7 @@ func newHost(sk crypto.PrivKey, listen []string, rc session.Config) (host.Host, 
 	}
 	opts := []libp2p.Option{
 		libp2p.Identity(sk),
-		libp2p.Transport(rcp2p.New(rc)),
+		libp2p.Transport(rcp2p.New(rc, reg)),
 		libp2p.Transport(tcp.NewTCPTransport),
 		libp2p.Transport(libp2pquic.NewTransport),
 		libp2p.DefaultSecurity,

@@ -68,6 +68,21 @@ func (n *Node) Status(ctx context.Context) (*apitype.Status, error) {
 	return &apitype.Status{
 		ID: id.ID, Addrs: id.Addrs, Peers: len(n.host.Network().Peers()),
 		Chunks: st.Chunks, Blobs: st.Blobs, BlobBytes: st.BlobBytes, Pins: st.Pins, Journals: st.Journals,
-		Transfers: n.transferList(), Uptime: time.Since(n.started).Seconds(),
+		Transfers: n.transferList(), Sessions: n.sessions(), Uptime: time.Since(n.started).Seconds(),
 	}, nil
 }
+
+func (n *Node) sessions() []apitype.Session {
+	out := []apitype.Session{}
+	for _, c := range n.rc.Conns() {
+		st := c.Stats
+		out = append(out, apitype.Session{
+			Remote: c.Remote.String(), Policy: st.Policy.String(), Mode: st.Mode,
+			RateMbps: st.Rate * 8 / 1e6, RTTms: ms(st.RTT), BaseRTTms: ms(st.BaseRTT), Loss: st.LossRate,
+			BytesSent: st.BytesSent, BytesRetrans: st.BytesRetrans, BytesRecv: st.BytesRecv,
+		})
+	}
+	return out
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -17,6 +17,7 @@ import (
 	"github.com/swarm-project/swarm/node/store"
 	"github.com/swarm-project/swarm/node/wire"
 	"github.com/swarm-project/swarm/ratectl"
+	rcp2p "github.com/swarm-project/swarm/ratectl/p2p"
 	"github.com/swarm-project/swarm/ratectl/session"
 )
 
@@ -43,6 +44,7 @@ type Node struct {
 	store   catalog.Store
 	log     *slog.Logger
 	started time.Time
+	rc      *rcp2p.Registry // live swarmrc sessions
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -80,13 +82,14 @@ func New(opts Options) (*Node, error) {
 		listen = cfg.Listen
 	}
 	rc := session.Config{Rate: opts.RateControl, Tracer: opts.Tracer, Logger: log.With("subsystem", "ratectl")}
-	h, err := newHost(sk, listen, rc)
+	reg := &rcp2p.Registry{}
+	h, err := newHost(sk, listen, rc, reg)
 	if err != nil {
 		st.Close()
 		return nil, err
 	}
 	n := &Node{
-		repo: opts.Repo, cfg: cfg, host: h, store: st, log: log,
+		repo: opts.Repo, cfg: cfg, host: h, store: st, log: log, rc: reg,
 		started: time.Now(), transfers: map[*transfer]struct{}{},
 	}
 	n.ctx, n.cancel = context.WithCancel(context.Background())

@@ -126,7 +126,22 @@ type Status struct {
 	Pins      int64      `json:"pins"`
 	Journals  int64      `json:"journals"`
 	Transfers []Transfer `json:"transfers"`
+	Sessions  []Session  `json:"sessions"`
 	Uptime    float64    `json:"uptime_seconds"`
+}
+
+// Session is a live swarmrc (rate-controlled UDP) connection.
+type Session struct {
+	Remote       string  `json:"remote"`
+	Policy       string  `json:"policy"`
+	Mode         string  `json:"mode"`
+	RateMbps     float64 `json:"rate_mbps"` // pacing rate of what this node sends
+	RTTms        float64 `json:"rtt_ms"`
+	BaseRTTms    float64 `json:"base_rtt_ms"`
+	Loss         float64 `json:"loss"` // smoothed loss rate seen by the controller
+	BytesSent    int64   `json:"bytes_sent"`
+	BytesRetrans int64   `json:"bytes_retransmitted"`
+	BytesRecv    int64   `json:"bytes_received"`
 }
 
 // Transfer is a running add or get.

@@ -47,6 +47,7 @@ func (l *gatedListener) Accept() (manet.Conn, network.ConnManagementScope, error
 			sc.Close() // refused by the resource manager
 			continue
 		}
+		l.t.reg.add(sc, mc.raddr)
 		return mc, scope, nil
 	}
 }

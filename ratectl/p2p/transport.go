@@ -19,6 +19,7 @@ type Transport struct {
 	upgrader transport.Upgrader
 	rcmgr    network.ResourceManager
 	cfg      session.Config
+	reg      *Registry
 
 	mu        sync.Mutex
 	listening map[string]*session.Endpoint // by "udp4"/"udp6": dial from the listen socket
@@ -29,13 +30,14 @@ type Transport struct {
 var _ transport.Transport = (*Transport)(nil)
 
 // New returns a constructor for libp2p.Transport: every connection's rate
-// control follows cfg (policy, target and minimum rates).
-func New(cfg session.Config) func(transport.Upgrader, network.ResourceManager) (*Transport, error) {
+// control follows cfg (policy, target and minimum rates). Live sessions are
+// recorded in reg if it is not nil.
+func New(cfg session.Config, reg *Registry) func(transport.Upgrader, network.ResourceManager) (*Transport, error) {
 	return func(u transport.Upgrader, rcmgr network.ResourceManager) (*Transport, error) {
 		if rcmgr == nil {
 			rcmgr = &network.NullResourceManager{}
 		}
-		return &Transport{upgrader: u, rcmgr: rcmgr, cfg: cfg,
+		return &Transport{upgrader: u, rcmgr: rcmgr, cfg: cfg, reg: reg,
 			listening: map[string]*session.Endpoint{}, dialers: map[string]*session.Endpoint{}}, nil
 	}
 }
@@ -120,6 +122,7 @@ func (t *Transport) dial(ctx context.Context, u *net.UDPAddr, p peer.ID, scope n
 		sc.Close()
 		return nil, err
 	}
+	t.reg.add(sc, mc.raddr)
 	return t.upgrader.Upgrade(ctx, t, mc, network.DirOutbound, p, scope)
 }
 

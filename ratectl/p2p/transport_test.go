@@ -19,11 +19,11 @@ import (
 	"github.com/swarm-project/swarm/ratectl/session"
 )
 
-func newHost(t *testing.T, listen ...string) host.Host {
+func newHost(t *testing.T, reg *rcp2p.Registry, listen ...string) host.Host {
 	t.Helper()
 	h, err := libp2p.New(
 		libp2p.NoTransports,
-		libp2p.Transport(rcp2p.New(session.Config{})),
+		libp2p.Transport(rcp2p.New(session.Config{}, reg)),
 		libp2p.ListenAddrStrings(listen...),
 		libp2p.DisableRelay(),
 	)
@@ -35,10 +35,10 @@ func newHost(t *testing.T, listen ...string) host.Host {
 
 func TestAddr(t *testing.T) {
 	for s, ok := range map[string]bool{
-		"/ip4/127.0.0.1/udp/4802/swarmrc":         true,
-		"/ip6/::1/udp/1/swarmrc":                  true,
-		"/ip4/127.0.0.1/udp/4802/quic-v1":         false,
-		"/ip4/127.0.0.1/tcp/4802":                 false,
+		"/ip4/127.0.0.1/udp/4802/swarmrc": true,
+		"/ip6/::1/udp/1/swarmrc":          true,
+		"/ip4/127.0.0.1/udp/4802/quic-v1": false,
+		"/ip4/127.0.0.1/tcp/4802":         false,
 		"/ip4/127.0.0.1/udp/4802/swarmrc/p2p/12D3KooWGBfKqTqgYpWHeHJWXbdkw7BXaJF6QJ6Q1vAUdMpgczh8": true,
 	} {
 		if got := rcp2p.IsAddr(ma.StringCast(s)); got != ok {
@@ -51,8 +51,9 @@ func TestAddr(t *testing.T) {
 // through Noise/TLS and yamux over the rate-controlled session.
 func TestStreamOverSwarmrc(t *testing.T) {
 	before := runtime.NumGoroutine()
-	a := newHost(t, "/ip4/127.0.0.1/udp/0/swarmrc")
-	b := newHost(t) // dial only
+	var regA, regB rcp2p.Registry
+	a := newHost(t, &regA, "/ip4/127.0.0.1/udp/0/swarmrc")
+	b := newHost(t, &regB) // dial only
 	payload := make([]byte, 16<<20)
 	rand.Read(payload)
 	a.SetStreamHandler("/echo", func(s network.Stream) {
@@ -76,6 +77,12 @@ func TestStreamOverSwarmrc(t *testing.T) {
 	got, err := io.ReadAll(s)
 	if err != nil || !bytes.Equal(got, payload) {
 		t.Fatalf("echo: %d bytes, err %v", len(got), err)
+	}
+	for _, reg := range []*rcp2p.Registry{&regA, &regB} {
+		cs := reg.Conns()
+		if len(cs) != 1 || cs[0].Stats.BytesRecv < int64(len(payload)) || cs[0].Stats.RTT <= 0 {
+			t.Fatalf("registry: %+v", cs)
+		}
 	}
 	b.Close()
 	a.Close()

@@ -39,6 +39,14 @@ func runStatus(ctx context.Context, e *env, asJSON bool) error {
 		for _, t := range st.Transfers {
 			fmt.Fprintf(e.stdout, "%-4s %s  %s\n", t.Kind, t.Target, progressLine("", t.Progress))
 		}
+		for _, s := range st.Sessions {
+			retrans := 0.0
+			if s.BytesSent > 0 {
+				retrans = float64(s.BytesRetrans) * 100 / float64(s.BytesSent)
+			}
+			fmt.Fprintf(e.stdout, "swarmrc %s  %s/%s  rate %.1f Mbit/s  rtt %.1f ms (base %.1f)  loss %.2f%%  sent %s (%.2f%% retransmitted)  received %s\n",
+				s.Remote, s.Policy, s.Mode, s.RateMbps, s.RTTms, s.BaseRTTms, s.Loss*100, humanBytes(s.BytesSent), retrans, humanBytes(s.BytesRecv))
+		}
 		return nil
 	})
 }

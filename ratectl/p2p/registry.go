@@ -1,0 +1,50 @@
+package p2p
+
+import (
+	"sync"
+
+	ma "github.com/multiformats/go-multiaddr"
+
+	"github.com/swarm-project/swarm/ratectl/session"
+)
+
+// Registry remembers the transport's live sessions so a node can report
+// their rate, RTT, loss and retransmissions (swarm status). The zero value
+// is ready to use.
+type Registry struct {
+	mu    sync.Mutex
+	conns map[*session.Conn]ma.Multiaddr
+}
+
+// ConnStat is one live session.
+type ConnStat struct {
+	Remote ma.Multiaddr
+	Stats  session.Stats
+}
+
+func (r *Registry) add(c *session.Conn, remote ma.Multiaddr) {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.conns == nil {
+		r.conns = map[*session.Conn]ma.Multiaddr{}
+	}
+	r.conns[c] = remote
+}
+
+// Conns lists the live sessions, forgetting those that ended.
+func (r *Registry) Conns() []ConnStat {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []ConnStat
+	for c, remote := range r.conns {
+		if c.Err() != nil {
+			delete(r.conns, c)
+			continue
+		}
+		out = append(out, ConnStat{Remote: remote, Stats: c.Stats()})
+	}
+	return out
+}
