@@ -9,9 +9,12 @@ import (
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/network"
+	ma "github.com/multiformats/go-multiaddr"
 
 	"github.com/swarm-project/swarm/catalog"
 	"github.com/swarm-project/swarm/node/wire"
+	"github.com/swarm-project/swarm/ratectl"
+	rcp2p "github.com/swarm-project/swarm/ratectl/p2p"
 )
 
 // idleStreamTimeout closes a chunk stream on which the peer sends nothing.
@@ -19,9 +22,11 @@ const idleStreamTimeout = 2 * time.Minute
 
 // chunkServer answers /swarm/chunk/1.0.0 requests from the store.
 type chunkServer struct {
-	ctx   context.Context // cancelled when the node closes
-	store catalog.Store
-	log   *slog.Logger
+	ctx     context.Context // cancelled when the node closes
+	store   catalog.Store
+	log     *slog.Logger
+	rc      *rcp2p.Registry
+	ceiling ratectl.Config // the daemon's own upload settings
 }
 
 // handle serves one stream: requests are answered in order until the peer
@@ -43,12 +48,17 @@ func (cs *chunkServer) handle(s network.Stream) {
 		}
 		buf = body[:0]
 		req, err := wire.Decode(body)
-		if err != nil || req.Type != wire.TypeGet {
+		if err != nil || (req.Type != wire.TypeGet && req.Type != wire.TypeRate) {
 			cs.log.Info("dropping chunk stream: bad request", "peer", peer, "err", err)
 			_ = s.Reset()
 			return
 		}
-		reply := cs.answer(req)
+		var reply wire.Message
+		if req.Type == wire.TypeRate {
+			reply = cs.setRate(s.Conn().RemoteMultiaddr(), req)
+		} else {
+			reply = cs.answer(req)
+		}
 		out, err = wire.AppendFrame(out[:0], &reply)
 		if err == nil {
 			_ = s.SetWriteDeadline(time.Now().Add(idleStreamTimeout))
@@ -75,4 +85,29 @@ func (cs *chunkServer) answer(req wire.Message) wire.Message {
 		cs.log.Warn("serving chunk failed", "cid", req.CID, "err", err)
 		return wire.Message{Type: wire.TypeError, ID: req.ID, Code: wire.CodeInternal, Text: "internal error"}
 	}
+}
+
+// setRate applies a downloader's requested policy and rates to the swarmrc
+// session that carries its chunks, capped by this daemon's own ceiling.
+func (cs *chunkServer) setRate(remote ma.Multiaddr, req wire.Message) wire.Message {
+	cfg := grantRate(req, cs.ceiling)
+	if err := cs.rc.SetRate(remote, cfg); err != nil {
+		return wire.Message{Type: wire.TypeError, ID: req.ID, Code: wire.CodeBadRequest, Text: err.Error()}
+	}
+	cs.log.Info("peer set its download rate", "remote", remote, "policy", cfg.Policy, "target", cfg.TargetRate, "min", cfg.MinRate)
+	return wire.Message{Type: wire.TypeRateOK, ID: req.ID, Policy: uint8(cfg.Policy),
+		Target: uint64(cfg.TargetRate), MinRate: uint64(cfg.MinRate)}
+}
+
+// grantRate is what a request gets: its policy and rates, the target
+// capped by the ceiling, the floor capped by the target.
+func grantRate(req wire.Message, ceiling ratectl.Config) ratectl.Config {
+	cfg := ratectl.Config{Policy: ratectl.Policy(req.Policy), TargetRate: float64(req.Target), MinRate: float64(req.MinRate)}
+	if c := ceiling.TargetRate; c > 0 && (cfg.TargetRate == 0 || cfg.TargetRate > c) {
+		cfg.TargetRate = c
+	}
+	if cfg.TargetRate > 0 && cfg.MinRate > cfg.TargetRate {
+		cfg.MinRate = cfg.TargetRate
+	}
+	return cfg
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/swarm-project/swarm/catalog"
 	"github.com/swarm-project/swarm/chunker/manifest"
 	"github.com/swarm-project/swarm/node/apitype"
+	"github.com/swarm-project/swarm/ratectl"
 	"github.com/swarm-project/swarm/swarm/fetch"
 	"github.com/swarm-project/swarm/swarm/httpsrc"
 )
@@ -37,11 +38,17 @@ func (n *Node) Get(ctx context.Context, req apitype.GetRequest, progress func(ap
 	}
 	ctx, report, untrack := n.track(ctx, "get", req.CID, progress)
 	defer untrack()
+	req = n.capDownload(req)
+	policy, err := ratePolicy(req)
+	if err != nil {
+		return nil, err
+	}
 	set, err := n.sources(ctx, req.Peers)
 	if err != nil {
 		return nil, err
 	}
 	defer set.close()
+	n.requestRates(ctx, set, policy, req)
 	m, err := n.resolve(ctx, root, set.list)
 	if err != nil {
 		return nil, set.explain(err)
@@ -243,4 +250,53 @@ func toGetResult(root cid.Cid, r fetch.Result) *apitype.GetResult {
 		out.GoodputMbps = float64(r.Bytes) * 8 / s / 1e6
 	}
 	return out
+}
+
+// ratePolicy validates the requested rate settings; 0 means none asked.
+func ratePolicy(req apitype.GetRequest) (ratectl.Policy, error) {
+	if req.Policy == "" && req.Rate == 0 && req.MinRate == 0 {
+		return 0, nil
+	}
+	cfg := ratectl.Config{Policy: ratectl.Fair, TargetRate: req.Rate, MinRate: req.MinRate}
+	if req.Policy != "" {
+		p, err := ratectl.ParsePolicy(req.Policy)
+		if err != nil {
+			return 0, badRequest("%v", err)
+		}
+		cfg.Policy = p
+	}
+	if err := cfg.Validate(); err != nil {
+		return 0, badRequest("%v", err)
+	}
+	return cfg.Policy, nil
+}
+
+// requestRates asks every peer to send this download with the requested
+// policy and rates. A peer that cannot (no swarmrc session, an old
+// version) keeps its own settings; the download goes on.
+func (n *Node) requestRates(ctx context.Context, set *sourceSet, p ratectl.Policy, req apitype.GetRequest) {
+	if p == 0 {
+		return
+	}
+	for _, ps := range set.peers {
+		m, err := ps.requestRate(ctx, uint8(p), uint64(req.Rate), uint64(req.MinRate))
+		if err != nil {
+			n.log.Warn("peer keeps its own rate settings", "peer", ps.peer, "err", err)
+			continue
+		}
+		n.log.Info("peer sends with", "peer", ps.peer, "policy", ratectl.Policy(m.Policy), "rate", m.Target, "min", m.MinRate)
+	}
+}
+
+// capDownload applies the node's --max-download-rate: each of the named
+// peers is asked for at most its share.
+func (n *Node) capDownload(req apitype.GetRequest) apitype.GetRequest {
+	if n.maxDown <= 0 || len(req.Peers) == 0 {
+		return req
+	}
+	share := n.maxDown / float64(len(req.Peers))
+	if req.Rate == 0 || req.Rate > share {
+		req.Rate = share
+	}
+	return req
 }

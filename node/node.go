@@ -31,6 +31,9 @@ type Options struct {
 	// RateControl sets the policy and rates of the swarmrc transport for
 	// what this node sends (zero value: fair, no ceiling).
 	RateControl ratectl.Config
+	// MaxDownloadRate (bytes/s, 0: none) caps what this node's downloads
+	// ask their swarmrc peers for, split evenly across the peers.
+	MaxDownloadRate float64
 	// Tracer, if set, receives per-interval rate-control records of every
 	// swarmrc connection (SWARM_TRACE).
 	Tracer ratectl.Tracer
@@ -45,6 +48,7 @@ type Node struct {
 	log     *slog.Logger
 	started time.Time
 	rc      *rcp2p.Registry // live swarmrc sessions
+	maxDown float64
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -89,11 +93,11 @@ func New(opts Options) (*Node, error) {
 		return nil, err
 	}
 	n := &Node{
-		repo: opts.Repo, cfg: cfg, host: h, store: st, log: log, rc: reg,
+		repo: opts.Repo, cfg: cfg, host: h, store: st, log: log, rc: reg, maxDown: opts.MaxDownloadRate,
 		started: time.Now(), transfers: map[*transfer]struct{}{},
 	}
 	n.ctx, n.cancel = context.WithCancel(context.Background())
-	cs := &chunkServer{ctx: n.ctx, store: st, log: log.With("subsystem", "chunkserver")}
+	cs := &chunkServer{ctx: n.ctx, store: st, log: log.With("subsystem", "chunkserver"), rc: reg, ceiling: opts.RateControl}
 	h.SetStreamHandler(wire.ProtocolID, cs.handle)
 	return n, nil
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/swarm-project/swarm/node/apiclient"
 	"github.com/swarm-project/swarm/node/apitype"
 	"github.com/swarm-project/swarm/node/nodetest"
+	"github.com/swarm-project/swarm/ratectl"
 	rcp2p "github.com/swarm-project/swarm/ratectl/p2p"
 	"github.com/swarm-project/swarm/swarm/fetch"
 )
@@ -332,5 +333,40 @@ func TestGetOverTCPAndQUIC(t *testing.T) {
 			t.Fatalf("%s: %v", tr, err)
 		}
 		nodetest.SameTree(t, src, dest)
+	}
+}
+
+// swarm get --policy/--rate: the seeder sends this download with the
+// requested policy, the target capped by its own --max-upload-rate.
+func TestGetRequestsRate(t *testing.T) {
+	repo := nodetest.TestingConfig(t)
+	a, err := node.New(node.Options{Repo: repo, Log: nodetest.Logger(t),
+		RateControl: ratectl.Config{Policy: ratectl.Fair, TargetRate: 50e6}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	f := filepath.Join(t.TempDir(), "f.bin")
+	if err := os.WriteFile(f, make([]byte, 1<<20), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := a.Add(context.Background(), apitype.AddRequest{Path: f}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := nodetest.New(t)
+	req := apitype.GetRequest{CID: res.Root, Out: filepath.Join(t.TempDir(), "o"), Peers: []string{nodetest.Addr(t, a)},
+		Policy: "fixed", Rate: 100e6}
+	if _, err := b.Get(context.Background(), req, nil); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := a.Status(context.Background())
+	if len(st.Sessions) != 1 || st.Sessions[0].Policy != "fixed" || st.Sessions[0].RateMbps > 50e6*8/1e6+1 {
+		t.Fatalf("seeder sessions: %+v", st.Sessions)
+	}
+	bad := req
+	bad.Policy, bad.Out = "turbo", filepath.Join(t.TempDir(), "o2")
+	if _, err := b.Get(context.Background(), bad, nil); node.APIError(err).Code != apitype.CodeUsage {
+		t.Fatalf("bad policy: %v", err)
 	}
 }

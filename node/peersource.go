@@ -95,25 +95,34 @@ func (ps *peerSource) close() {
 	ps.idle = nil
 }
 
-func (cs *chunkStream) roundTrip(id uint64, c cid.Cid) ([]byte, error) {
+// exchange sends one request and reads its reply.
+func (cs *chunkStream) exchange(req wire.Message) (wire.Message, error) {
 	var err error
-	cs.out, err = wire.AppendFrame(cs.out[:0], &wire.Message{Type: wire.TypeGet, ID: id, CID: c})
+	cs.out, err = wire.AppendFrame(cs.out[:0], &req)
 	if err != nil {
-		return nil, err
+		return wire.Message{}, err
 	}
 	if _, err := cs.s.Write(cs.out); err != nil {
-		return nil, err
+		return wire.Message{}, err
 	}
 	body, err := wire.ReadFrame(cs.r, nil)
 	if err != nil {
-		return nil, err
+		return wire.Message{}, err
 	}
 	m, err := wire.Decode(body)
 	if err != nil {
-		return nil, err
+		return wire.Message{}, err
 	}
-	if m.ID != id {
-		return nil, fmt.Errorf("%w: reply for request %d, expected %d", wire.ErrMalformed, m.ID, id)
+	if m.ID != req.ID {
+		return wire.Message{}, fmt.Errorf("%w: reply for request %d, expected %d", wire.ErrMalformed, m.ID, req.ID)
+	}
+	return m, nil
+}
+
+func (cs *chunkStream) roundTrip(id uint64, c cid.Cid) ([]byte, error) {
+	m, err := cs.exchange(wire.Message{Type: wire.TypeGet, ID: id, CID: c})
+	if err != nil {
+		return nil, err
 	}
 	switch m.Type {
 	case wire.TypeBlock:
@@ -125,4 +134,27 @@ func (cs *chunkStream) roundTrip(id uint64, c cid.Cid) ([]byte, error) {
 	default:
 		return nil, fmt.Errorf("%w: unexpected reply type %d", wire.ErrMalformed, m.Type)
 	}
+}
+
+// requestRate asks the peer to send this download with the given policy
+// and rates; it returns what the peer granted.
+func (ps *peerSource) requestRate(ctx context.Context, policy uint8, target, minRate uint64) (wire.Message, error) {
+	cs, id, err := ps.borrow(ctx)
+	if err != nil {
+		return wire.Message{}, err
+	}
+	stop := context.AfterFunc(ctx, func() { _ = cs.s.SetDeadline(time.Now()) })
+	m, err := cs.exchange(wire.Message{Type: wire.TypeRate, ID: id, Policy: policy, Target: target, MinRate: minRate})
+	if !stop() || err != nil {
+		_ = cs.s.Reset()
+		return wire.Message{}, err
+	}
+	ps.giveBack(cs)
+	if m.Type == wire.TypeError {
+		return m, fmt.Errorf("peer refused: %s", m.Text)
+	}
+	if m.Type != wire.TypeRateOK {
+		return m, fmt.Errorf("%w: unexpected reply type %d", wire.ErrMalformed, m.Type)
+	}
+	return m, nil
 }

@@ -29,6 +29,7 @@ type adaptive struct {
 
 	startupBest  float64 // best delivery rate seen in startup
 	startupStale int     // startup rounds without 25% growth
+	startupHigh  int     // consecutive startup RTT samples over the target
 	highRounds   int     // consecutive delay rounds with the queue over target
 	streakRate   float64 // rate when the current highRounds streak began
 	lowRounds    int     // consecutive compete rounds under target
@@ -42,6 +43,7 @@ type adaptive struct {
 	competeAvg   float64 // running average rate in the compete mode
 	phase        int     // position in the delay mode's probe cycle
 	probeBW      float64 // bandwidth when the last probe started
+	probeMult    float64 // grows while consecutive probes find room
 }
 
 // round accumulates samples between decisions.
@@ -56,7 +58,7 @@ type round struct {
 }
 
 func newAdaptive(cfg Config, p params) *adaptive {
-	return &adaptive{cfg: cfg, p: p, rate: cfg.InitialRate, rtt: newRTTStats()}
+	return &adaptive{cfg: cfg, p: p, rate: cfg.InitialRate, rtt: newRTTStats(), probeMult: 1}
 }
 
 func (a *adaptive) OnAck(now time.Time, s AckSample) {
@@ -71,6 +73,9 @@ func (a *adaptive) OnAck(now time.Time, s AckSample) {
 		a.latestRTT = s.RTT
 		if r.minRTT == 0 || s.RTT < r.minRTT {
 			r.minRTT = s.RTT
+		}
+		if a.mode == modeStartup && a.queueShows(s.RTT) {
+			a.startDrain(a.rtt.srtt*4, startupDrainGain)
 		}
 	}
 	r.acked += s.AckedBytes
@@ -159,6 +164,18 @@ func (a *adaptive) startupRound(q time.Duration, r round) {
 	a.setRate(a.capToDelivery(a.rate*startupGain, 2*startupGain, a.cfg.InitialRate))
 }
 
+// queueShows reports, in startup, whether startupExitSamples consecutive
+// RTT samples lay a target over the base RTT: the queue is building, and
+// waiting for the round to end would only overshoot further.
+func (a *adaptive) queueShows(rtt time.Duration) bool {
+	if rtt-a.rtt.base() < a.p.target {
+		a.startupHigh = 0
+		return false
+	}
+	a.startupHigh++
+	return a.startupHigh >= startupExitSamples
+}
+
 // startDrain paces below the delivery rate until the queue is under the
 // target or for at most d.
 func (a *adaptive) startDrain(d time.Duration, gain float64) {
@@ -188,7 +205,7 @@ func (a *adaptive) delayRound(now time.Time, q time.Duration, r round) {
 	if q > a.p.target {
 		// More queue than we aim for: steer it back from the latest
 		// delivery rate, and restart the cruise.
-		a.phase = phaseCruise
+		a.phase, a.probeMult = phaseCruise, 1
 		a.setRate(max(a.pathRate(a.rate)*a.cut(q), a.competeFloor(now)))
 		return
 	}
@@ -206,7 +223,7 @@ const (
 
 func (a *adaptive) cycleRound(r round) {
 	bw := a.bandwidth()
-	g := a.probeGain(a.rtt.base())
+	g := min(a.probeGain(a.rtt.base())*a.probeMult, a.p.gainUp)
 	switch a.phase {
 	case phaseProbe:
 		if r.appLimited {
@@ -223,7 +240,11 @@ func (a *adaptive) cycleRound(r round) {
 		a.setRate(bw)
 		a.phase++
 		if bw > a.probeBW*(1+g/2) {
-			a.phase = phaseProbe // the probe found room: probe again
+			// The probe found room: probe again at once, twice as hard.
+			a.phase = phaseProbe
+			a.probeMult = min(2*a.probeMult, maxProbeMult)
+		} else {
+			a.probeMult = 1
 		}
 	default:
 		a.setRate(bw)

@@ -34,6 +34,11 @@ const (
 	startupGain = 2.0
 	// bwRounds is how many rounds the bandwidth max-filter spans.
 	bwRounds = 4
+	// maxProbeMult caps the growth of consecutive successful probes.
+	maxProbeMult = 16
+	// startupExitSamples is how many consecutive RTT samples a target over
+	// the base end startup at once.
+	startupExitSamples = 8
 	// startupDrainGain paces the drain of the queue startup overshot.
 	startupDrainGain = 0.5
 )

@@ -39,6 +39,12 @@ type GetRequest struct {
 	// Endpoints are HTTP(S) URLs serving the content's bytes (a file, or the
 	// base of a directory tree), fetched by range and verified.
 	Endpoints []string `json:"endpoints,omitempty"`
+	// Policy, Rate and MinRate (bytes/s) ask each swarmrc peer to send this
+	// download with that policy, at most Rate and at least MinRate (each
+	// peer caps them by its own --max-upload-rate). Empty: the peer's own.
+	Policy  string  `json:"policy,omitempty"`
+	Rate    float64 `json:"rate,omitempty"`
+	MinRate float64 `json:"min_rate,omitempty"`
 }
 
 // Event is one line of the NDJSON stream /v1/add and /v1/get answer with:

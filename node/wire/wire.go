@@ -31,6 +31,8 @@ const (
 	TypeBlock    Type = 2 // the block's bytes
 	TypeNotFound Type = 3 // the responder does not have the block
 	TypeError    Type = 4 // the responder failed; code and text
+	TypeRate     Type = 5 // requester asks for a sending policy and rates
+	TypeRateOK   Type = 6 // responder applied them (possibly capped)
 )
 
 // Error codes carried by TypeError.
@@ -51,6 +53,11 @@ type Message struct {
 	Data []byte  // TypeBlock
 	Code uint64  // TypeError
 	Text string  // TypeError
+	// TypeRate, TypeRateOK: policy (1 fixed, 2 fair, 3 high, 4 low) and
+	// rates in bytes per second (0: no ceiling / default floor).
+	Policy  uint8
+	Target  uint64
+	MinRate uint64
 }
 
 func malformed(format string, a ...any) error {
@@ -91,6 +98,10 @@ func appendBody(dst []byte, m *Message) ([]byte, error) {
 		}
 		dst = append(dst, m.Data...)
 	case TypeNotFound:
+	case TypeRate, TypeRateOK:
+		dst = append(dst, m.Policy)
+		dst = binary.AppendUvarint(dst, m.Target)
+		dst = binary.AppendUvarint(dst, m.MinRate)
 	case TypeError:
 		text := m.Text
 		if len(text) > MaxMessage {
@@ -136,6 +147,8 @@ func decodePayload(m *Message, rest []byte) error {
 		if len(rest) != 0 {
 			return malformed("trailing bytes after not-found")
 		}
+	case TypeRate, TypeRateOK:
+		return decodeRate(m, rest)
 	case TypeError:
 		r, code, err := uvarint(rest)
 		if err != nil {
@@ -181,4 +194,27 @@ func uvarint(b []byte) ([]byte, uint64, error) {
 		return nil, 0, malformed("non-minimal varint")
 	}
 	return b[n:], v, nil
+}
+
+func decodeRate(m *Message, rest []byte) error {
+	if len(rest) < 1 {
+		return malformed("rate message without policy")
+	}
+	m.Policy = rest[0]
+	if m.Policy < 1 || m.Policy > 4 {
+		return malformed("unknown policy %d", m.Policy)
+	}
+	r, target, err := uvarint(rest[1:])
+	if err != nil {
+		return err
+	}
+	r, minRate, err := uvarint(r)
+	if err != nil {
+		return err
+	}
+	if len(r) != 0 {
+		return malformed("trailing bytes after rate")
+	}
+	m.Target, m.MinRate = target, minRate
+	return nil
 }

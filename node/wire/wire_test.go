@@ -37,6 +37,8 @@ func seeds(t testing.TB) []Message {
 		{Type: TypeBlock, ID: 0, Data: []byte{}},
 		{Type: TypeNotFound, ID: 3},
 		{Type: TypeError, ID: 9, Code: CodeBusy, Text: "busy"},
+		{Type: TypeRate, ID: 10, Policy: 2, Target: 25e6, MinRate: 1e6},
+		{Type: TypeRateOK, ID: 10, Policy: 1, Target: 12e6},
 	}
 }
 
@@ -55,7 +57,8 @@ func TestRoundTrip(t *testing.T) {
 			t.Fatalf("type %d: %v", m.Type, err)
 		}
 		if got.Type != m.Type || got.ID != m.ID || !got.CID.Equals(m.CID) ||
-			!bytes.Equal(got.Data, m.Data) || got.Code != m.Code || got.Text != m.Text {
+			!bytes.Equal(got.Data, m.Data) || got.Code != m.Code || got.Text != m.Text ||
+			got.Policy != m.Policy || got.Target != m.Target || got.MinRate != m.MinRate {
 			t.Fatalf("round trip: got %+v want %+v", got, m)
 		}
 	}

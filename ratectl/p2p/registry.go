@@ -1,10 +1,12 @@
 package p2p
 
 import (
+	"errors"
 	"sync"
 
 	ma "github.com/multiformats/go-multiaddr"
 
+	"github.com/swarm-project/swarm/ratectl"
 	"github.com/swarm-project/swarm/ratectl/session"
 )
 
@@ -47,4 +49,24 @@ func (r *Registry) Conns() []ConnStat {
 		out = append(out, ConnStat{Remote: remote, Stats: c.Stats()})
 	}
 	return out
+}
+
+// ErrNoSession: no live swarmrc session has that remote address.
+var ErrNoSession = errors.New("no swarmrc session with that peer address")
+
+// SetRate changes the rate control of what this node sends on the session
+// to remote (see session.Conn.SetRate).
+func (r *Registry) SetRate(remote ma.Multiaddr, cfg ratectl.Config) error {
+	r.mu.Lock()
+	var found *session.Conn
+	for c, a := range r.conns {
+		if a.Equal(remote) && c.Err() == nil {
+			found = c
+		}
+	}
+	r.mu.Unlock()
+	if found == nil {
+		return ErrNoSession
+	}
+	return found.SetRate(cfg)
 }

@@ -12,10 +12,11 @@ import (
 )
 
 type daemonFlags struct {
-	listen []string
-	api    string
-	port   int
-	rate   rateFlags
+	listen  []string
+	api     string
+	port    int
+	rate    rateFlags
+	maxDown string
 }
 
 func newDaemonCmd(e *env) *cobra.Command {
@@ -32,6 +33,7 @@ func newDaemonCmd(e *env) *cobra.Command {
 	cmd.Flags().StringVar(&f.rate.policy, "policy", "fair", "rate-control policy for what this node sends: fixed, fair, high, low")
 	cmd.Flags().StringVar(&f.rate.maxUp, "max-upload-rate", "", "ceiling (the target of --policy fixed) for each upload, bits/s, e.g. 200M")
 	cmd.Flags().StringVar(&f.rate.minRate, "min-rate", "", "floor for each upload, bits/s, e.g. 10M")
+	cmd.Flags().StringVar(&f.maxDown, "max-download-rate", "", "cap on what this node's downloads ask their peers for in all, bits/s")
 	return cmd
 }
 
@@ -61,7 +63,11 @@ func runDaemon(ctx context.Context, e *env, f daemonFlags) error {
 		return err
 	}
 	defer closeTrace()
-	n, err := openNode(repo, listen, newLogger(slog.LevelInfo), nodeOpts{rate: rc, tracer: tracer})
+	maxDown, err := parseRate(f.maxDown)
+	if err != nil {
+		return err
+	}
+	n, err := openNode(repo, listen, newLogger(slog.LevelInfo), nodeOpts{rate: rc, tracer: tracer, maxDown: maxDown})
 	if err != nil {
 		return err
 	}

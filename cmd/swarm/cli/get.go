@@ -18,6 +18,9 @@ type getFlags struct {
 	peers     []string
 	endpoints []string
 	asJSON    bool
+	policy    string
+	rate      string
+	minRate   string
 }
 
 func newGetCmd(e *env) *cobra.Command {
@@ -37,18 +40,30 @@ chunks are fetched. The destination must not exist.`,
 	cmd.Flags().StringVarP(&f.out, "output", "o", "", "destination path (default: the content's name in the current directory)")
 	cmd.Flags().StringArrayVar(&f.peers, "peer", nil, "multiaddr of a peer that has the content, ending in /p2p/ID (repeatable)")
 	cmd.Flags().StringArrayVar(&f.endpoints, "endpoint", nil, "HTTP(S) URL serving the content's bytes: the file, or the base URL of the tree (repeatable)")
+	cmd.Flags().StringVar(&f.policy, "policy", "", "ask peers to send with this policy: fixed, fair, high, low (default: theirs)")
+	cmd.Flags().StringVar(&f.rate, "rate", "", "ask peers for at most this rate (the target with --policy fixed), bits/s, e.g. 200M")
+	cmd.Flags().StringVar(&f.minRate, "min-rate", "", "ask peers for at least this rate, bits/s, e.g. 10M")
 	cmd.Flags().BoolVar(&f.asJSON, "json", false, "print a JSON summary: bytes, seconds, goodput, bytes per source")
 	return cmd
 }
 
 func runGet(ctx context.Context, e *env, root string, f getFlags) error {
+	rate, err := parseRate(f.rate)
+	if err != nil {
+		return err
+	}
+	minRate, err := parseRate(f.minRate)
+	if err != nil {
+		return err
+	}
 	return withClient(ctx, e, func(c *apiclient.Client) error {
 		out, err := destination(ctx, c, root, f)
 		if err != nil {
 			return err
 		}
 		bar := newProgressBar(e.stderr, !f.asJSON, "fetched")
-		res, err := c.Get(ctx, apitype.GetRequest{CID: root, Out: out, Peers: f.peers, Endpoints: f.endpoints}, bar.update)
+		res, err := c.Get(ctx, apitype.GetRequest{CID: root, Out: out, Peers: f.peers, Endpoints: f.endpoints,
+			Policy: f.policy, Rate: rate, MinRate: minRate}, bar.update)
 		bar.finish()
 		if err != nil {
 			return err

@@ -1,0 +1,112 @@
+package session
+
+import (
+	"crypto/rand"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/swarm-project/swarm/ratectl"
+	"github.com/swarm-project/swarm/ratectl/wire"
+)
+
+// Config configures an Endpoint and its connections. The zero value uses
+// the defaults below with the fair policy.
+type Config struct {
+	// Rate configures each connection's controller (policy, target and
+	// minimum rates). Zero Policy means ratectl.Fair.
+	Rate ratectl.Config
+	// MaxDatagram is the largest datagram sent (default 1452: a 1500-byte
+	// MTU less IPv4 and UDP headers); at least 1200.
+	MaxDatagram int
+	// InitialWindow is the receive credit granted at the start (default
+	// 1 MiB); MaxWindow caps its growth (default 32 MiB). The credit grows
+	// to four times the measured receive rate times the RTT.
+	InitialWindow, MaxWindow int
+	// SendBuffer caps bytes written but not yet acknowledged (default
+	// 32 MiB); Write blocks beyond it.
+	SendBuffer int
+	// HandshakeTimeout bounds Dial (default 10 s).
+	HandshakeTimeout time.Duration
+	// IdleTimeout closes a connection that received nothing for this long
+	// (default 30 s). KeepAlive sends a Ping after this long without
+	// sending anything (default 10 s).
+	IdleTimeout, KeepAlive time.Duration
+	// CloseTimeout bounds how long Close waits for the peer to acknowledge
+	// the data written before it (default 10 s).
+	CloseTimeout time.Duration
+	// AckEvery is how many ack-eliciting packets are acknowledged at once
+	// (default 2); MaxAckDelay bounds how long an acknowledgement waits
+	// (default 5 ms). Gaps are acknowledged at once.
+	AckEvery    int
+	MaxAckDelay time.Duration
+	// AcceptQueue is how many established connections may wait for Accept
+	// (default 64); more are refused.
+	AcceptQueue int
+	// RetryRate caps Retry packets per second per endpoint (default 10000),
+	// bounding the traffic a flood of spoofed Initials can reflect.
+	RetryRate float64
+	// SocketBuffer is the kernel send and receive buffer asked for on UDP
+	// sockets (default 8 MiB); see setSocketBuffers.
+	SocketBuffer int
+	// CookieSecret keys the handshake cookies; random if nil. Endpoints
+	// sharing a secret accept each other's cookies.
+	CookieSecret []byte
+	// Logger receives connection events; slog.Default() if nil.
+	Logger *slog.Logger
+	// Tracer, if set, receives a rate-control record per connection every
+	// TraceInterval (default 100 ms).
+	Tracer        ratectl.Tracer
+	TraceInterval time.Duration
+}
+
+// Defaults.
+const (
+	DefaultMaxDatagram = 1452
+	minDatagram        = wire.MinInitialSize
+)
+
+func (c Config) withDefaults() (Config, error) {
+	if c.Rate.Policy == 0 {
+		c.Rate.Policy = ratectl.Fair
+	}
+	setDefault(&c.MaxDatagram, DefaultMaxDatagram)
+	if c.MaxDatagram < minDatagram || c.MaxDatagram > wire.MaxPacketSize {
+		return c, fmt.Errorf("session: MaxDatagram %d outside [%d, %d]", c.MaxDatagram, minDatagram, wire.MaxPacketSize)
+	}
+	setDefault(&c.InitialWindow, 1<<20)
+	setDefault(&c.MaxWindow, 32<<20)
+	c.MaxWindow = max(c.MaxWindow, c.InitialWindow)
+	setDefault(&c.SendBuffer, 32<<20)
+	setDefault(&c.HandshakeTimeout, 10*time.Second)
+	setDefault(&c.IdleTimeout, 30*time.Second)
+	setDefault(&c.KeepAlive, 10*time.Second)
+	setDefault(&c.CloseTimeout, 10*time.Second)
+	setDefault(&c.AckEvery, 2)
+	setDefault(&c.MaxAckDelay, 5*time.Millisecond)
+	setDefault(&c.AcceptQueue, 64)
+	setDefault(&c.RetryRate, 10000)
+	setDefault(&c.SocketBuffer, 8<<20)
+	setDefault(&c.TraceInterval, ratectl.DefaultTraceInterval)
+	if c.Rate.MSS == 0 {
+		c.Rate.MSS = c.MaxDatagram - wire.DataHeaderLen
+	}
+	if c.CookieSecret == nil {
+		c.CookieSecret = make([]byte, 32)
+		_, _ = rand.Read(c.CookieSecret)
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if err := c.Rate.Validate(); err != nil {
+		return c, err
+	}
+	return c, nil
+}
+
+func setDefault[T comparable](v *T, def T) {
+	var zero T
+	if *v == zero {
+		*v = def
+	}
+}

@@ -1,0 +1,189 @@
+package session
+
+import (
+	"errors"
+	"io"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/swarm-project/swarm/ratectl/wire"
+)
+
+// Conn is one reliable, ordered, paced byte stream. It implements net.Conn.
+// Its state is owned by one goroutine (run); Read and Write meet it only in
+// the stream buffers.
+type Conn struct {
+	ep           *Endpoint
+	cfg          *Config
+	raddr        net.Addr
+	localID      wire.ConnID
+	peerID       wire.ConnID
+	client       bool
+	initialKey   string // server: key in Endpoint.byInitial
+	ownsEndpoint bool
+
+	in          chan inPacket
+	wake        chan struct{} // the application wrote or read
+	closeReq    chan struct{}
+	abortReq    chan struct{}
+	rateReq     chan rateChange
+	closeOnce   sync.Once
+	abortOnce   sync.Once
+	established chan struct{}
+	done        chan struct{}
+	err         error // why the loop ended; set before done is closed
+
+	snd    *sendBuffer
+	rcv    *recvBuffer
+	readDL *deadline
+	wrDL   *deadline
+
+	statsMu sync.Mutex
+	stats   Stats
+
+	st loopState // owned by run
+}
+
+// inPacket is a datagram handed to a connection; bp returns to the pool.
+type inPacket struct {
+	bp  *[]byte
+	b   []byte
+	typ wire.Type
+}
+
+func newConn(e *Endpoint, raddr net.Addr, id wire.ConnID, client bool) *Conn {
+	c := &Conn{
+		ep: e, cfg: &e.cfg, raddr: raddr, localID: id, client: client,
+		in: make(chan inPacket, inQueue), wake: make(chan struct{}, 1),
+		closeReq: make(chan struct{}), abortReq: make(chan struct{}), rateReq: make(chan rateChange),
+		established: make(chan struct{}), done: make(chan struct{}),
+		rcv: newRecvBuffer(), readDL: newDeadline(), wrDL: newDeadline(),
+	}
+	c.snd = newSendBuffer(e.cfg.SendBuffer, c.wake)
+	c.st.init(c)
+	return c
+}
+
+// deliver queues a datagram for the loop; false if the queue is full.
+func (c *Conn) deliver(p inPacket) bool {
+	select {
+	case c.in <- p:
+		return true
+	default:
+		return false
+	}
+}
+
+// Read reads stream bytes; it returns io.EOF after the peer's FIN.
+func (c *Conn) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	for {
+		n, err := c.rcv.read(p)
+		if n > 0 {
+			signal(c.wake) // credit may be due
+			return n, nil
+		}
+		if err != nil {
+			return 0, err
+		}
+		select {
+		case <-c.rcv.readable:
+		case <-c.readDL.wait():
+			return 0, ErrDeadline
+		}
+	}
+}
+
+// Write queues p for sending. It blocks while the send buffer is full.
+func (c *Conn) Write(p []byte) (int, error) {
+	total := 0
+	for len(p) > 0 {
+		n, err := c.snd.write(p)
+		total += n
+		p = p[n:]
+		if err != nil {
+			return total, err
+		}
+		if n > 0 {
+			continue
+		}
+		select {
+		case <-c.snd.space:
+		case <-c.wrDL.wait():
+			return total, ErrDeadline
+		}
+	}
+	return total, nil
+}
+
+// CloseWrite ends the stream after the bytes written so far: the peer
+// reads io.EOF. The connection stays open for reading.
+func (c *Conn) CloseWrite() error {
+	c.snd.close()
+	return nil
+}
+
+// Close ends the stream, waits (up to Config.CloseTimeout) for the peer
+// to acknowledge everything written, tells the peer, and releases the
+// connection. It returns nil on a clean close.
+func (c *Conn) Close() error {
+	c.closeOnce.Do(func() {
+		c.snd.close()
+		close(c.closeReq)
+	})
+	<-c.done
+	c.readDL.stop()
+	c.wrDL.stop()
+	if c.ownsEndpoint {
+		_ = c.ep.Close()
+	}
+	var ce *CloseError
+	if errors.As(c.err, &ce) && ce.Code == CodeNone {
+		return nil
+	}
+	return c.err
+}
+
+// abort ends the connection at once.
+func (c *Conn) abort() {
+	c.abortOnce.Do(func() { close(c.abortReq) })
+	<-c.done
+}
+
+// LocalAddr returns the local address.
+func (c *Conn) LocalAddr() net.Addr { return c.ep.LocalAddr() }
+
+// RemoteAddr returns the peer's address.
+func (c *Conn) RemoteAddr() net.Addr { return c.raddr }
+
+// SetDeadline sets both deadlines.
+func (c *Conn) SetDeadline(t time.Time) error {
+	c.readDL.set(t)
+	c.wrDL.set(t)
+	return nil
+}
+
+// SetReadDeadline sets the Read deadline.
+func (c *Conn) SetReadDeadline(t time.Time) error { c.readDL.set(t); return nil }
+
+// SetWriteDeadline sets the Write deadline.
+func (c *Conn) SetWriteDeadline(t time.Time) error { c.wrDL.set(t); return nil }
+
+// Done is closed when the connection has ended; Err then says why.
+func (c *Conn) Done() <-chan struct{} { return c.done }
+
+// Err returns why the connection ended, or nil while it is open.
+func (c *Conn) Err() error {
+	select {
+	case <-c.done:
+		return c.err
+	default:
+		return nil
+	}
+}
+
+var _ net.Conn = (*Conn)(nil)
+var _ io.ReadWriteCloser = (*Conn)(nil)

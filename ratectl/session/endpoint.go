@@ -1,0 +1,326 @@
+package session
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"log/slog"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/swarm-project/swarm/ratectl/wire"
+)
+
+// Endpoint owns a net.PacketConn and the connections on it: it reads and
+// demultiplexes datagrams in one goroutine, answers handshakes, and dials.
+// Close closes every connection and the PacketConn.
+type Endpoint struct {
+	pc     net.PacketConn
+	cfg    Config
+	log    *slog.Logger
+	jar    cookieJar
+	listen bool
+
+	mu        sync.Mutex
+	conns     map[wire.ConnID]*Conn
+	byInitial map[string]*Conn // server conns by client address and Initial DestID
+	tombs     map[wire.ConnID]*tomb
+	closed    bool
+
+	acceptQ   chan *Conn
+	closing   chan struct{} // closed by Close
+	closeOnce sync.Once
+	readDone  chan struct{}
+	connWG    sync.WaitGroup
+	bufs      sync.Pool
+	retry     tokenBucket // owned by the read goroutine
+}
+
+// tomb remembers a closed connection for a while so that late packets are
+// answered with its Close, at most closeReplies times.
+type tomb struct {
+	addr    net.Addr
+	until   time.Time
+	pkt     []byte
+	replies int
+}
+
+const (
+	tombLife     = 3 * time.Second
+	closeReplies = 3
+	inQueue      = 2048 // datagrams queued per connection before drops
+)
+
+// NewEndpoint starts an endpoint on pc, which it owns from now on. With
+// listen set it accepts incoming connections (see Accept).
+func NewEndpoint(pc net.PacketConn, cfg Config, listen bool) (*Endpoint, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	e := &Endpoint{
+		pc: pc, cfg: cfg, log: cfg.Logger.With("subsystem", "ratectl/session"),
+		jar: cookieJar{secret: cfg.CookieSecret}, listen: listen,
+		conns: map[wire.ConnID]*Conn{}, byInitial: map[string]*Conn{}, tombs: map[wire.ConnID]*tomb{},
+		acceptQ: make(chan *Conn, cfg.AcceptQueue), closing: make(chan struct{}), readDone: make(chan struct{}),
+		retry: tokenBucket{rate: cfg.RetryRate, burst: cfg.RetryRate / 10},
+	}
+	if got := setSocketBuffers(pc, cfg.SocketBuffer); got > 0 && got < cfg.SocketBuffer {
+		e.log.Debug("socket receive buffer smaller than asked", "asked", cfg.SocketBuffer, "got", got)
+	}
+	e.bufs.New = func() any { b := make([]byte, wire.MaxPacketSize+1); return &b }
+	go e.readLoop()
+	return e, nil
+}
+
+// LocalAddr returns the PacketConn's address.
+func (e *Endpoint) LocalAddr() net.Addr { return e.pc.LocalAddr() }
+
+// Accept waits for an incoming connection whose handshake completed.
+func (e *Endpoint) Accept(ctx context.Context) (*Conn, error) {
+	if !e.listen {
+		return nil, errors.New("session: endpoint does not listen")
+	}
+	select {
+	case c := <-e.acceptQ:
+		return c, nil
+	case <-e.closing:
+		return nil, ErrClosed
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// Close closes every connection without waiting for acknowledgements,
+// closes the PacketConn and waits for all goroutines.
+func (e *Endpoint) Close() error {
+	var err error
+	e.closeOnce.Do(func() {
+		e.mu.Lock()
+		e.closed = true
+		e.mu.Unlock()
+		close(e.closing)
+		e.connWG.Wait()
+		err = e.pc.Close()
+		<-e.readDone
+	})
+	return err
+}
+
+func (e *Endpoint) getBuf() *[]byte  { return e.bufs.Get().(*[]byte) }
+func (e *Endpoint) putBuf(b *[]byte) { e.bufs.Put(b) }
+
+// readLoop reads and dispatches datagrams until the PacketConn fails.
+func (e *Endpoint) readLoop() {
+	defer close(e.readDone)
+	for {
+		bp := e.getBuf()
+		n, addr, err := e.pc.ReadFrom(*bp)
+		if err != nil {
+			e.putBuf(bp)
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				continue
+			}
+			select {
+			case <-e.closing:
+			default:
+				e.log.Warn("read failed; endpoint stops", "err", err)
+			}
+			return
+		}
+		if !e.dispatch(bp, n, addr) {
+			e.putBuf(bp)
+		}
+	}
+}
+
+// dispatch routes one datagram and reports whether a connection took the
+// buffer.
+func (e *Endpoint) dispatch(bp *[]byte, n int, addr net.Addr) bool {
+	b := (*bp)[:n]
+	typ, id, err := wire.PeekHeader(b)
+	if err != nil {
+		return false
+	}
+	if typ == wire.TypeInitial {
+		return e.handleInitial(bp, b, addr)
+	}
+	e.mu.Lock()
+	c := e.conns[id]
+	t := e.tombs[id]
+	e.mu.Unlock()
+	if c == nil {
+		if t != nil && sameAddr(t.addr, addr) {
+			e.replyFromTomb(id, t)
+		}
+		return false
+	}
+	if !sameAddr(c.raddr, addr) {
+		return false // spoofed or migrated: not supported
+	}
+	return c.deliver(inPacket{bp: bp, b: b, typ: typ})
+}
+
+func (e *Endpoint) replyFromTomb(id wire.ConnID, t *tomb) {
+	e.mu.Lock()
+	send := t.replies < closeReplies && time.Now().Before(t.until)
+	t.replies++
+	e.mu.Unlock()
+	if send {
+		_, _ = e.pc.WriteTo(t.pkt, t.addr)
+	}
+}
+
+// handleInitial answers a client's Initial: a Retry with a cookie, or a new
+// connection once the cookie proves the address. It allocates nothing per
+// peer before that.
+func (e *Endpoint) handleInitial(bp *[]byte, b []byte, addr net.Addr) bool {
+	if !e.listen {
+		return false
+	}
+	p, err := wire.ParseInitial(b)
+	if err != nil || p.Version != wire.Version || p.SrcID.IsZero() {
+		return false
+	}
+	key := string(addrKey(addr)) + string(p.DestID[:])
+	e.mu.Lock()
+	c := e.byInitial[key]
+	e.mu.Unlock()
+	if c != nil {
+		return c.deliver(inPacket{bp: bp, b: b, typ: wire.TypeInitial}) // a repeat: re-send Accept
+	}
+	now := time.Now()
+	if !e.jar.valid(now, addr, &p) {
+		e.sendRetry(now, addr, &p, len(b))
+		return false
+	}
+	c, err = e.newServerConn(addr, key, &p)
+	if err != nil {
+		return false
+	}
+	return c.deliver(inPacket{bp: bp, b: b, typ: wire.TypeInitial})
+}
+
+// sendRetry answers with a cookie, within the retry rate and never more
+// than three times the bytes received (anti-amplification).
+func (e *Endpoint) sendRetry(now time.Time, addr net.Addr, p *wire.Initial, received int) {
+	if !e.retry.take(now) {
+		return
+	}
+	r := wire.Retry{DestID: p.SrcID, OrigDestID: p.DestID, Cookie: e.jar.make(now, addr, p)}
+	var buf [64]byte
+	out := r.Append(buf[:0])
+	if len(out) > 3*received {
+		return
+	}
+	_, _ = e.pc.WriteTo(out, addr)
+}
+
+func (e *Endpoint) newServerConn(addr net.Addr, key string, p *wire.Initial) (*Conn, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed {
+		return nil, ErrClosed
+	}
+	id := e.freeIDLocked()
+	c := newConn(e, addr, id, false)
+	c.peerID = p.SrcID
+	c.initialKey = key
+	c.st.peerLimit = p.Window
+	e.conns[id] = c
+	e.byInitial[key] = c
+	e.connWG.Add(1)
+	go c.run()
+	return c, nil
+}
+
+// freeIDLocked returns a random connection ID not in use.
+func (e *Endpoint) freeIDLocked() wire.ConnID {
+	for {
+		var id wire.ConnID
+		_, _ = rand.Read(id[:])
+		if _, used := e.conns[id]; !used && !id.IsZero() {
+			if _, dead := e.tombs[id]; !dead {
+				return id
+			}
+		}
+	}
+}
+
+// Dial opens a connection to raddr and waits for the handshake.
+func (e *Endpoint) Dial(ctx context.Context, raddr net.Addr) (*Conn, error) {
+	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		return nil, ErrClosed
+	}
+	id := e.freeIDLocked()
+	c := newConn(e, raddr, id, true)
+	e.conns[id] = c
+	e.connWG.Add(1)
+	e.mu.Unlock()
+	go c.run()
+	select {
+	case <-c.established:
+		return c, nil
+	case <-c.done:
+		return nil, c.err
+	case <-ctx.Done():
+		c.abort()
+		return nil, ctx.Err()
+	}
+}
+
+// remove forgets a finished connection, leaving a tomb that answers late
+// packets with closePkt.
+func (e *Endpoint) remove(c *Conn, closePkt []byte) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	delete(e.conns, c.localID)
+	if c.initialKey != "" {
+		delete(e.byInitial, c.initialKey)
+	}
+	now := time.Now()
+	for id, t := range e.tombs {
+		if now.After(t.until) {
+			delete(e.tombs, id)
+		}
+	}
+	if closePkt != nil && len(e.tombs) < 4096 {
+		e.tombs[c.localID] = &tomb{addr: c.raddr, until: now.Add(tombLife), pkt: closePkt}
+	}
+}
+
+// enqueueAccept hands an established server connection to Accept, or
+// reports false if the queue is full.
+func (e *Endpoint) enqueueAccept(c *Conn) bool {
+	select {
+	case e.acceptQ <- c:
+		return true
+	default:
+		return false
+	}
+}
+
+// tokenBucket limits an event rate; time is passed in.
+type tokenBucket struct {
+	rate, burst float64
+	tokens      float64
+	last        time.Time
+}
+
+func (t *tokenBucket) take(now time.Time) bool {
+	if t.last.IsZero() {
+		t.tokens = max(t.burst, 1)
+	} else {
+		t.tokens = min(max(t.burst, 1), t.tokens+now.Sub(t.last).Seconds()*t.rate)
+	}
+	t.last = now
+	if t.tokens < 1 {
+		return false
+	}
+	t.tokens--
+	return true
+}

@@ -1,0 +1,313 @@
+package session
+
+import (
+	"time"
+
+	"github.com/swarm-project/swarm/ratectl"
+	"github.com/swarm-project/swarm/ratectl/wire"
+)
+
+// run is the connection's goroutine: it owns loopState, handles datagrams
+// and application events, fires timers and sends.
+func (c *Conn) run() {
+	defer c.ep.connWG.Done()
+	s := &c.st
+	s.timer = time.NewTimer(time.Hour)
+	defer s.timer.Stop()
+	s.now = time.Now()
+	s.lastRecv, s.lastSend = s.now, s.now
+	if c.client {
+		s.startHandshake()
+	}
+	closeReq := c.closeReq
+	for {
+		s.now = time.Now()
+		if s.step() {
+			return
+		}
+		s.timer.Reset(max(s.wakeAt().Sub(s.now), 0))
+		select {
+		case p := <-c.in:
+			s.now = time.Now()
+			if s.handle(p) {
+				return
+			}
+			if s.drainIn() {
+				return
+			}
+		case <-c.wake:
+		case <-s.timer.C:
+		case <-closeReq:
+			closeReq = nil
+			s.closing = true
+			s.closeDeadline = s.now.Add(c.cfg.CloseTimeout)
+		case rc := <-c.rateReq:
+			rc.done <- s.setRate(rc.cfg)
+		case <-c.abortReq:
+			s.finish(&CloseError{Code: CodeAbort, Reason: "aborted"}, CodeAbort)
+			return
+		case <-c.ep.closing:
+			s.finish(ErrClosed, CodeAbort)
+			return
+		}
+	}
+}
+
+// drainIn handles datagrams already queued, up to drainBatch.
+func (s *loopState) drainIn() bool {
+	for range drainBatch {
+		select {
+		case p := <-s.c.in:
+			if s.handle(p) {
+				return true
+			}
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// step runs timers and sends; it reports whether the connection ended.
+func (s *loopState) step() bool {
+	c, now := s.c, s.now
+	if s.checkTimeouts() {
+		return true
+	}
+	if !s.hsDone {
+		s.handshakeStep()
+		s.flush()
+		return false
+	}
+	if !s.lossTime.IsZero() && !now.Before(s.lossTime) {
+		s.detectLosses()
+		s.popFront()
+	}
+	if at := s.ptoDeadline(); !at.IsZero() && !now.Before(at) {
+		s.onPTO()
+	}
+	read, contig := c.rcv.consumed()
+	s.rx.updateCredit(now, read, contig, s.rtt.smoothed)
+	if s.rx.ackDue(now) {
+		s.emit(func(b []byte) []byte { return s.rx.buildAck(now, c.peerID, b) })
+	}
+	s.sendData()
+	if now.Sub(s.lastSend) >= c.cfg.KeepAlive && len(s.out) == 0 {
+		s.sendPing()
+	}
+	s.flush()
+	c.trace(now)
+	c.publishStats()
+	if s.closing && s.finAcked && s.ackedPrefix == s.nextOff {
+		s.finish(&CloseError{Code: CodeNone}, CodeNone)
+		return true
+	}
+	return false
+}
+
+// checkTimeouts ends the connection on idle, handshake or close timeout.
+func (s *loopState) checkTimeouts() bool {
+	cfg := s.c.cfg
+	switch {
+	case s.hsDone && s.now.Sub(s.lastRecv) >= cfg.IdleTimeout:
+		s.finish(ErrIdleTimeout, CodeIdle)
+	case !s.hsDone && s.c.client && !s.hsDeadline.IsZero() && !s.now.Before(s.hsDeadline):
+		s.finish(ErrHandshakeTimeout, CodeAbort)
+	case s.closing && !s.now.Before(s.closeDeadline):
+		s.finish(&CloseError{Code: CodeAbort, Reason: "close timed out"}, CodeAbort)
+	default:
+		return false
+	}
+	return true
+}
+
+// wakeAt is the next time the loop must run without an event.
+func (s *loopState) wakeAt() time.Time {
+	cfg := s.c.cfg
+	at := s.lastRecv.Add(cfg.IdleTimeout)
+	earliest := func(t time.Time) {
+		if !t.IsZero() && t.Before(at) {
+			at = t
+		}
+	}
+	if !s.hsDone {
+		earliest(s.hsNext)
+		earliest(s.hsDeadline)
+		return at
+	}
+	earliest(s.lastSend.Add(cfg.KeepAlive))
+	earliest(s.lossTime)
+	earliest(s.ptoDeadline())
+	earliest(s.rx.ackAt)
+	if !s.paceAt.IsZero() {
+		earliest(maxTime(s.paceAt, s.now.Add(minPaceWait)))
+	}
+	if s.closing {
+		earliest(s.closeDeadline)
+	}
+	if cfg.Tracer != nil {
+		earliest(s.now.Add(cfg.TraceInterval))
+	}
+	return at
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// handle processes one datagram; it reports whether the connection ended.
+func (s *loopState) handle(p inPacket) bool {
+	defer s.c.ep.putBuf(p.bp)
+	switch p.typ {
+	case wire.TypeInitial:
+		s.onInitial()
+	case wire.TypeRetry:
+		s.onRetry(p.b)
+	case wire.TypeAccept:
+		s.onAccept(p.b)
+	case wire.TypeData:
+		return s.onData(p.b)
+	case wire.TypeAck:
+		return s.onAckPacket(p.b)
+	case wire.TypePing:
+		return s.onPing(p.b)
+	case wire.TypeClose:
+		return s.onClose(p.b)
+	}
+	return false
+}
+
+func (s *loopState) onData(b []byte) bool {
+	d, err := wire.ParseData(b)
+	if err != nil || !s.hsDone {
+		return false
+	}
+	if s.heard() {
+		return true
+	}
+	end := d.Offset + uint64(len(d.Payload))
+	if end > s.rx.limit {
+		return false // beyond the credit granted: drop
+	}
+	if s.rx.onPacket(s.now, d.Number) {
+		return false
+	}
+	if s.c.rcv.insert(d.Offset, d.Payload, d.Fin) {
+		s.finish(ErrProtocol, CodeProtocol)
+		return true
+	}
+	return false
+}
+
+func (s *loopState) onAckPacket(b []byte) bool {
+	if !s.hsDone {
+		return false
+	}
+	a := wire.Ack{Ranges: s.ackRanges[:0]}
+	if err := wire.ParseAck(b, &a); err != nil {
+		return false
+	}
+	s.ackRanges = a.Ranges
+	if s.heard() {
+		return true
+	}
+	s.onAck(&a)
+	return false
+}
+
+func (s *loopState) onPing(b []byte) bool {
+	p, err := wire.ParsePing(b)
+	if err != nil || !s.hsDone {
+		return false
+	}
+	if s.heard() {
+		return true
+	}
+	s.rx.onPacket(s.now, p.Number)
+	return false
+}
+
+func (s *loopState) onClose(b []byte) bool {
+	p, err := wire.ParseClose(b)
+	if err != nil || !s.hsDone {
+		return false
+	}
+	s.finish(&CloseError{Code: p.Code, Reason: p.Reason, Remote: true}, 0)
+	return true
+}
+
+// heard notes a valid packet from the peer; on a server it completes the
+// handshake. It reports whether the connection ended (accept queue full).
+func (s *loopState) heard() bool {
+	s.lastRecv = s.now
+	if s.c.client || s.confirmed {
+		return false
+	}
+	s.confirmed = true
+	s.rtt.update(s.now.Sub(s.hsSent), 0)
+	s.ctl.OnAck(s.now, ratectl.AckSample{RTT: s.rtt.latest})
+	if !s.c.ep.enqueueAccept(s.c) {
+		s.finish(&CloseError{Code: CodeAbort, Reason: "accept queue full"}, CodeAbort)
+		return true
+	}
+	return false
+}
+
+// emit encodes one datagram with enc into the output batch and returns
+// its size.
+func (s *loopState) emit(enc func([]byte) []byte) int {
+	if len(s.out) >= maxBatch || cap(s.outBuf)-len(s.outBuf) < s.c.cfg.MaxDatagram {
+		s.flush()
+	}
+	start := len(s.outBuf)
+	s.outBuf = enc(s.outBuf)
+	s.out = append(s.out, s.outBuf[start:len(s.outBuf):len(s.outBuf)])
+	return len(s.outBuf) - start
+}
+
+// flush writes the batch.
+func (s *loopState) flush() {
+	if len(s.out) == 0 {
+		return
+	}
+	s.c.ep.writeBatch(s.out, s.c.raddr)
+	s.lastSend = s.now
+	s.out = s.out[:0]
+	s.outBuf = s.outBuf[:0]
+}
+
+// finish ends the connection with err, telling the peer with a Close of
+// code unless code is 0 and the close came from the peer.
+func (s *loopState) finish(err error, code uint16) {
+	c := s.c
+	var pkt []byte
+	if s.hsDone && !isRemote(err) {
+		cl := wire.Close{DestID: c.peerID, Code: code}
+		pkt = cl.Append(nil)
+		s.flush()
+		c.ep.writeBatch([][]byte{pkt, pkt}, c.raddr) // twice: one loss must not cost a timeout
+	}
+	c.err = err
+	c.rcv.fail(err)
+	c.snd.fail(err)
+	c.publishStats()
+	c.ep.remove(c, pkt)
+	for {
+		select {
+		case p := <-c.in:
+			c.ep.putBuf(p.bp)
+			continue
+		default:
+		}
+		break
+	}
+	close(c.done)
+}
+
+func isRemote(err error) bool {
+	ce, ok := err.(*CloseError)
+	return ok && ce.Remote
+}

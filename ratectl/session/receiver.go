@@ -1,0 +1,94 @@
+package session
+
+import (
+	"time"
+
+	"github.com/swarm-project/swarm/ratectl/wire"
+)
+
+// receiver tracks received packet numbers for acknowledgements and the
+// credit granted to the peer.
+type receiver struct {
+	ackEvery    int
+	maxAckDelay time.Duration
+	pns         rangeSet
+	largest     uint64
+	largestAt   time.Time
+	any         bool
+	elicited    int
+	ackNow      bool
+	ackAt       time.Time
+
+	window     uint64 // credit beyond the read offset
+	maxWindow  uint64
+	limit      uint64 // credit granted: the peer may send below this offset
+	advertised uint64 // limit last sent in an Ack
+	rateAt     time.Time
+	rateOff    uint64
+	ranges     []wire.Range
+}
+
+func (r *receiver) init(cfg *Config) {
+	r.ackEvery, r.maxAckDelay = cfg.AckEvery, cfg.MaxAckDelay
+	r.window, r.maxWindow = uint64(cfg.InitialWindow), uint64(cfg.MaxWindow)
+	r.limit, r.advertised = r.window, r.window
+	r.ranges = make([]wire.Range, 0, wire.MaxAckRanges)
+}
+
+// onPacket records an ack-eliciting packet number and reports a duplicate.
+func (r *receiver) onPacket(now time.Time, pn uint64) bool {
+	if r.pns.contains(pn) {
+		r.ackNow = true // the peer may have missed our ack
+		return true
+	}
+	gap := r.any && pn != r.largest+1
+	if !r.any || pn > r.largest {
+		r.largest, r.largestAt, r.any = pn, now, true
+	}
+	r.pns.add(pn, pn+1)
+	if n := r.pns.spans(); n > maxTrackedRanges {
+		r.pns.s = append(r.pns.s[:0], r.pns.s[n-maxTrackedRanges/2:]...)
+	}
+	r.elicited++
+	if gap || r.elicited >= r.ackEvery {
+		r.ackNow = true
+	} else if r.ackAt.IsZero() {
+		r.ackAt = now.Add(r.maxAckDelay)
+	}
+	return false
+}
+
+// ackDue reports whether an Ack should go now.
+func (r *receiver) ackDue(now time.Time) bool {
+	return r.any && (r.ackNow || !r.ackAt.IsZero() && !now.Before(r.ackAt))
+}
+
+// buildAck encodes an Ack of the newest ranges onto b.
+func (r *receiver) buildAck(now time.Time, dst wire.ConnID, b []byte) []byte {
+	r.ranges = r.ranges[:0]
+	for i := len(r.pns.s) - 1; i >= 0 && len(r.ranges) < wire.MaxAckRanges; i-- {
+		sp := r.pns.s[i]
+		r.ranges = append(r.ranges, wire.Range{Smallest: sp.lo, Largest: sp.hi - 1})
+	}
+	a := wire.Ack{DestID: dst, Delay: now.Sub(r.largestAt), Window: r.limit, Ranges: r.ranges}
+	r.ackNow, r.ackAt, r.elicited, r.advertised = false, time.Time{}, 0, r.limit
+	return a.Append(b)
+}
+
+// updateCredit grows the window to four bandwidth-delay products of the
+// measured receive rate and moves the limit with the application's reads;
+// it asks for an Ack when the peer's credit grew by a quarter window.
+func (r *receiver) updateCredit(now time.Time, readOff, contig uint64, srtt time.Duration) {
+	if r.rateAt.IsZero() {
+		r.rateAt, r.rateOff = now, contig
+	} else if dt := now.Sub(r.rateAt); dt >= max(srtt/2, 20*time.Millisecond) {
+		rate := float64(contig-r.rateOff) / dt.Seconds()
+		want := uint64(4 * rate * srtt.Seconds())
+		r.window = min(max(r.window, want), r.maxWindow)
+		r.rateAt, r.rateOff = now, contig
+	}
+	r.limit = max(r.limit, readOff+r.window)
+	if r.limit-r.advertised >= r.window/4 {
+		r.ackNow = true
+	}
+}

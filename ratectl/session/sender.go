@@ -1,0 +1,298 @@
+package session
+
+import (
+	"time"
+
+	"github.com/swarm-project/swarm/ratectl"
+	"github.com/swarm-project/swarm/ratectl/wire"
+)
+
+// packet returns the record of pn, or nil if it is not tracked.
+func (s *loopState) packet(pn uint64) *sentPacket {
+	if pn < s.firstPN || pn >= s.nextPN {
+		return nil
+	}
+	return &s.sent[s.sentHead+int(pn-s.firstPN)]
+}
+
+// onAck processes an Ack: newly acknowledged packets, an RTT sample, the
+// peer's credit, then loss detection.
+func (s *loopState) onAck(a *wire.Ack) {
+	now := s.now
+	if a.Largest() >= s.nextPN {
+		return // acknowledges packets never sent: ignore
+	}
+	s.peerLimit = max(s.peerLimit, a.Window)
+	var bytes int
+	var newest *sentPacket
+	for _, r := range a.Ranges {
+		lo := max(r.Smallest, s.firstPN)
+		if r.Largest < lo {
+			continue
+		}
+		s.ackedPN.forEachMissing(lo, r.Largest+1, func(lo, hi uint64) {
+			for pn := lo; pn < hi; pn++ {
+				if p := s.packet(pn); p != nil && p.state != ackedState {
+					bytes += s.markAcked(p)
+					if newest == nil || p.pn > newest.pn {
+						newest = p
+					}
+				}
+			}
+		})
+		s.ackedPN.add(lo, r.Largest+1)
+	}
+	if !s.anyAcked || a.Largest() > s.largestAcked {
+		s.largestAcked, s.anyAcked = a.Largest(), true
+	}
+	if newest == nil {
+		return
+	}
+	s.ptoCount = 0
+	sample := ratectl.AckSample{AckedBytes: bytes, InFlight: s.inflight}
+	if newest.pn == a.Largest() {
+		s.rtt.update(now.Sub(newest.time), min(a.Delay, s.c.cfg.MaxAckDelay*4))
+		sample.RTT = max(now.Sub(newest.time)-min(a.Delay, s.c.cfg.MaxAckDelay*4), s.rtt.min)
+	}
+	sample.DeliveryRate, sample.AppLimited = s.sampler.OnAck(now, newest.rs, bytes)
+	s.ctl.OnAck(now, sample)
+	s.advanceAckedPrefix()
+	s.detectLosses()
+	s.popFront()
+}
+
+// markAcked accounts a newly acknowledged packet and returns its size.
+func (s *loopState) markAcked(p *sentPacket) int {
+	wasOut := p.state == outstanding
+	p.state = ackedState
+	if wasOut {
+		s.inflight -= p.size
+	}
+	if p.n > 0 {
+		s.ackedData.add(p.off, p.off+uint64(p.n))
+		s.retx.remove(p.off, p.off+uint64(p.n))
+	}
+	if p.fin {
+		s.finAcked = true
+	}
+	if !wasOut {
+		s.onSpurious(p)
+		return 0 // declared lost earlier: already out of the flight
+	}
+	return p.size
+}
+
+// advanceAckedPrefix releases acknowledged bytes at the front of the
+// send buffer.
+func (s *loopState) advanceAckedPrefix() {
+	for {
+		sp, ok := s.ackedData.first()
+		if !ok || sp.lo > s.ackedPrefix {
+			break
+		}
+		s.ackedPrefix = max(s.ackedPrefix, sp.hi)
+		s.ackedData.trimBelow(s.ackedPrefix)
+	}
+	s.retx.trimBelow(s.ackedPrefix)
+	s.c.snd.release(s.ackedPrefix)
+}
+
+// detectLosses declares lost the outstanding packets sent packetThreshold
+// numbers or 9/8 RTT before the largest acknowledged one (RFC 9002 6.1).
+func (s *loopState) detectLosses() {
+	s.lossTime = time.Time{}
+	if !s.anyAcked {
+		return
+	}
+	delay := max(s.rtt.latest, s.rtt.smoothed) * time.Duration(s.timeThreshold) / 8
+	delay = max(delay, time.Millisecond)
+	lost := 0
+	for k := s.sentHead; k < len(s.sent) && s.sent[k].pn < s.largestAcked; k++ {
+		p := &s.sent[k]
+		if p.state != outstanding {
+			continue
+		}
+		if s.largestAcked-p.pn >= s.pktThreshold || !p.time.After(s.now.Add(-delay)) {
+			lost += s.markLost(p)
+			continue
+		}
+		if at := p.time.Add(delay); s.lossTime.IsZero() || at.Before(s.lossTime) {
+			s.lossTime = at
+		}
+	}
+	if lost > 0 {
+		s.ctl.OnLoss(s.now, lost)
+	}
+}
+
+// onSpurious adapts loss detection to the reordering a late ack revealed:
+// the packet threshold grows to the reordering distance, and the time
+// threshold from 9/8 towards 2 RTT.
+func (s *loopState) onSpurious(p *sentPacket) {
+	s.spurious++
+	s.pktThreshold = min(max(s.pktThreshold, s.largestAcked-p.pn+1), maxPktThreshold)
+	s.timeThreshold = min(s.timeThreshold+1, 16)
+}
+
+// markLost queues a lost packet's data again and returns its size.
+func (s *loopState) markLost(p *sentPacket) int {
+	p.state = lostState
+	s.inflight -= p.size
+	s.packetsLost++
+	if p.n > 0 {
+		s.queueRetx(p.off, p.off+uint64(p.n))
+	}
+	if p.fin && !s.finAcked {
+		s.finSent = false
+	}
+	return p.size
+}
+
+// queueRetx queues the parts of [lo, hi) not yet acknowledged.
+func (s *loopState) queueRetx(lo, hi uint64) {
+	lo = max(lo, s.ackedPrefix)
+	s.ackedData.forEachMissing(lo, hi, func(lo, hi uint64) { s.retx.add(lo, hi) })
+}
+
+// popFront drops resolved packets from the front of the record. Lost
+// packets stay two RTTs, so that a late ack still counts (and reveals
+// reordering).
+func (s *loopState) popFront() {
+	keep := s.now.Add(-2 * max(s.rtt.smoothed, s.rtt.latest))
+	for s.sentHead < len(s.sent) {
+		if p := &s.sent[s.sentHead]; p.state == outstanding || p.state == lostState && p.time.After(keep) {
+			break
+		}
+		s.sentHead++
+		s.firstPN++
+	}
+	if s.sentHead > 4096 && s.sentHead*2 > len(s.sent) {
+		n := copy(s.sent, s.sent[s.sentHead:])
+		s.sent = s.sent[:n]
+		s.sentHead = 0
+	}
+	s.ackedPN.trimBelow(s.firstPN)
+}
+
+// ptoDeadline is when the tail-loss probe fires, or zero.
+func (s *loopState) ptoDeadline() time.Time {
+	if s.inflight <= 0 || s.lastElicit.IsZero() {
+		return time.Time{}
+	}
+	d := s.rtt.pto(s.c.cfg.MaxAckDelay) << min(s.ptoCount, 6)
+	return s.lastElicit.Add(d)
+}
+
+// onPTO probes for tail loss: the oldest outstanding data goes again, or
+// a Ping, ahead of pacing.
+func (s *loopState) onPTO() {
+	s.ptoCount++
+	s.probes = 2
+	for k := s.sentHead; k < len(s.sent); k++ {
+		if p := &s.sent[k]; p.state == outstanding && (p.n > 0 || p.fin) {
+			if p.n > 0 {
+				s.queueRetx(p.off, p.off+uint64(p.n))
+			}
+			if p.fin {
+				s.finSent = false
+			}
+			return
+		}
+	}
+	s.sendPing()
+}
+
+// segment is a stretch of stream to send.
+type segment struct {
+	off     uint64
+	n       int
+	fin     bool
+	retrans bool
+}
+
+// sendData builds data packets while pacing, the inflight limit and the
+// peer's credit allow.
+func (s *loopState) sendData() {
+	dgram := s.c.cfg.MaxDatagram
+	s.paceAt = time.Time{}
+	s.pacer.SetRate(s.now, s.ctl.Rate())
+	for len(s.out) < maxBatch {
+		if s.probes == 0 {
+			if s.inflight+dgram > s.ctl.InflightLimit() {
+				return
+			}
+			if at := s.pacer.NextSend(s.now, dgram); at.After(s.now) {
+				s.paceAt = at
+				return
+			}
+		}
+		seg, ok := s.nextSegment()
+		if !ok {
+			s.sampler.OnAppLimited(s.inflight)
+			s.probes = 0
+			return
+		}
+		s.sendSegment(seg)
+		s.probes = max(0, s.probes-1)
+	}
+}
+
+// nextSegment picks retransmissions first, then new data, then a bare FIN.
+func (s *loopState) nextSegment() (segment, bool) {
+	maxPayload := s.c.cfg.MaxDatagram - wire.DataHeaderLen
+	end, closed := s.c.snd.end()
+	if sp, ok := s.retx.first(); ok {
+		hi := min(sp.hi, sp.lo+uint64(maxPayload))
+		return segment{off: sp.lo, n: int(hi - sp.lo), fin: closed && hi == end, retrans: true}, true
+	}
+	if limit := min(end, s.peerLimit); s.nextOff < limit {
+		n := min(uint64(maxPayload), limit-s.nextOff)
+		return segment{off: s.nextOff, n: int(n), fin: closed && s.nextOff+n == end}, true
+	}
+	if closed && !s.finSent && !s.finAcked && s.nextOff == end {
+		return segment{off: end, fin: true}, true
+	}
+	return segment{}, false
+}
+
+// sendSegment numbers, encodes and records one data packet.
+func (s *loopState) sendSegment(seg segment) {
+	payload := s.scratch[:seg.n]
+	if got := s.c.snd.read(seg.off, payload); got < seg.n {
+		payload = payload[:got]
+		seg.n, seg.fin = got, false
+	}
+	pn := s.nextPN
+	d := wire.Data{DestID: s.c.peerID, Number: pn, Offset: seg.off, Fin: seg.fin, Payload: payload}
+	size := s.emit(d.Append)
+	s.record(sentPacket{pn: pn, time: s.now, size: size, off: seg.off, n: seg.n, fin: seg.fin})
+	s.bytesSent += int64(seg.n)
+	if seg.retrans {
+		s.bytesRetrans += int64(seg.n)
+		s.retx.remove(seg.off, seg.off+uint64(seg.n))
+	} else {
+		s.nextOff += uint64(seg.n)
+	}
+	if seg.fin {
+		s.finSent = true
+	}
+}
+
+// sendPing sends an ack-eliciting Ping.
+func (s *loopState) sendPing() {
+	pn := s.nextPN
+	p := wire.Ping{DestID: s.c.peerID, Number: pn}
+	size := s.emit(p.Append)
+	s.record(sentPacket{pn: pn, time: s.now, size: size})
+}
+
+// record tracks a numbered packet as outstanding.
+func (s *loopState) record(p sentPacket) {
+	p.rs = s.sampler.OnSend(s.now, s.inflight)
+	s.sent = append(s.sent, p)
+	s.nextPN++
+	s.inflight += p.size
+	s.pacer.OnSent(s.now, p.size)
+	s.lastElicit = s.now
+	s.packetsSent++
+}

@@ -1,0 +1,156 @@
+package session
+
+import (
+	"time"
+
+	"github.com/swarm-project/swarm/ratectl"
+	"github.com/swarm-project/swarm/ratectl/wire"
+)
+
+// loopState is everything the connection's goroutine owns.
+type loopState struct {
+	c   *Conn
+	now time.Time
+
+	// handshake
+	hsDone      bool // established
+	confirmed   bool // server: the client used our ID, so it has our Accept
+	initialDest wire.ConnID
+	cookie      []byte
+	hsSent      time.Time // last Initial (client) or Accept (server) sent
+	hsNext      time.Time // client: next Initial retransmission
+	hsBackoff   time.Duration
+	hsDeadline  time.Time
+
+	// sending
+	ctl           ratectl.Controller
+	pacer         *ratectl.Pacer
+	sampler       ratectl.RateSampler
+	rtt           rttEstimator
+	nextPN        uint64
+	sent          []sentPacket // sent[sentHead].pn == firstPN, contiguous
+	sentHead      int
+	firstPN       uint64
+	ackedPN       rangeSet // acknowledged numbers at or above firstPN
+	inflight      int      // bytes of outstanding packets
+	largestAcked  uint64
+	anyAcked      bool
+	nextOff       uint64   // next new stream byte
+	retx          rangeSet // stream bytes to send again
+	ackedData     rangeSet // stream bytes acknowledged above ackedPrefix
+	ackedPrefix   uint64   // every stream byte below is acknowledged
+	finSent       bool
+	finAcked      bool
+	peerLimit     uint64 // credit granted by the peer
+	pktThreshold  uint64 // reordering tolerated, in packets (RFC 9002 kPacketThreshold, adaptive)
+	timeThreshold int    // reordering tolerated, in eighths of an RTT (9 at first, adaptive)
+	ptoCount      int
+	probes        int // packets that may ignore pacing (tail-loss probes)
+	lastElicit    time.Time
+	lossTime      time.Time
+	paceAt        time.Time
+	scratch       []byte
+	ackRanges     []wire.Range // storage for parsing Acks
+
+	// receiving
+	rx receiver
+
+	// lifecycle and output
+	lastRecv, lastSend time.Time
+	closing            bool
+	closeDeadline      time.Time
+	out                [][]byte
+	outBuf             []byte
+	timer              *time.Timer
+
+	// counters
+	bytesSent, bytesRetrans  int64
+	packetsSent, packetsLost int64
+	spurious                 int64 // packets declared lost, then acknowledged
+	traceIv                  ratectl.Interval
+	traceLast                time.Time
+	traceAcked               int64
+}
+
+// sentPacket is the record of one numbered packet.
+type sentPacket struct {
+	pn    uint64
+	time  time.Time
+	size  int
+	off   uint64
+	n     int
+	fin   bool
+	state uint8
+	rs    ratectl.SendState
+}
+
+const (
+	outstanding uint8 = iota
+	ackedState
+	lostState
+)
+
+// Loop tuning.
+const (
+	maxBatch         = 128 // datagrams built per send pass
+	drainBatch       = 256 // datagrams handled per wake-up before sending
+	minPaceWait      = time.Millisecond
+	packetThreshold  = 3
+	maxPktThreshold  = 256
+	initialHandshake = 250 * time.Millisecond
+	maxHandshakeWait = 2 * time.Second
+	maxTrackedRanges = 1024 // received-number ranges kept for acks
+)
+
+func (s *loopState) init(c *Conn) {
+	s.c = c
+	cfg := c.cfg
+	ctl, err := ratectl.New(cfg.Rate)
+	if err != nil {
+		panic(err) // validated in Config.withDefaults
+	}
+	s.ctl = ctl
+	s.pacer = ratectl.NewPacer(ctl.Rate(), ratectl.DefaultBurst, cfg.MaxDatagram)
+	s.rtt = newRTTEstimator()
+	s.pktThreshold, s.timeThreshold = packetThreshold, 9
+	s.scratch = make([]byte, cfg.MaxDatagram)
+	s.outBuf = make([]byte, 0, maxBatch*cfg.MaxDatagram)
+	s.rx.init(cfg)
+	s.traceIv.Every = cfg.TraceInterval
+}
+
+// rttEstimator follows RFC 9002 section 5.
+type rttEstimator struct {
+	latest, smoothed, rttvar, min time.Duration
+	sampled                       bool
+}
+
+func newRTTEstimator() rttEstimator {
+	return rttEstimator{smoothed: 333 * time.Millisecond, rttvar: 166 * time.Millisecond}
+}
+
+func (r *rttEstimator) update(sample, ackDelay time.Duration) {
+	if sample <= 0 {
+		return
+	}
+	r.latest = sample
+	if !r.sampled {
+		r.sampled, r.min, r.smoothed, r.rttvar = true, sample, sample, sample/2
+		return
+	}
+	r.min = min(r.min, sample)
+	if sample-ackDelay >= r.min {
+		sample -= ackDelay
+	}
+	d := r.smoothed - sample
+	if d < 0 {
+		d = -d
+	}
+	r.rttvar = (3*r.rttvar + d) / 4
+	r.smoothed = (7*r.smoothed + sample) / 8
+}
+
+// pto is the probe timeout before backoff.
+func (r *rttEstimator) pto(maxAckDelay time.Duration) time.Duration {
+	return r.smoothed + max(4*r.rttvar, time.Millisecond) + maxAckDelay
+}

@@ -1,0 +1,71 @@
+package session
+
+import (
+	"context"
+	"net"
+	"runtime"
+	"testing"
+	"time"
+)
+
+// TestLoopbackUDP moves data over real UDP sockets on 127.0.0.1 and checks
+// that every goroutine is gone afterwards.
+func TestLoopbackUDP(t *testing.T) {
+	base := runtime.NumGoroutine()
+	spc, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Skip("no loopback UDP:", err)
+	}
+	cpc, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := quietConfig()
+	ln, err := Listen(spc, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	accepted := make(chan *Conn, 1)
+	go func() {
+		s, err := ln.Accept(ctx)
+		if err != nil {
+			t.Error(err)
+		}
+		accepted <- s
+	}()
+	c, err := Dial(ctx, cpc, ln.Addr(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := <-accepted
+	data := payload(8 << 20)
+	d := transfer(t, c, s, data)
+	st := c.Stats()
+	t.Logf("8 MiB over loopback UDP in %v (%.0f Mbit/s), rtt %v, retransmitted %d bytes",
+		d, float64(len(data))*8/d.Seconds()/1e6, st.RTT, st.BytesRetrans)
+	if err := c.Close(); err != nil {
+		t.Errorf("client close: %v", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Errorf("server close: %v", err)
+	}
+	ln.Close()
+	checkGoroutines(t, base)
+}
+
+// checkGoroutines fails if more goroutines run than base once the
+// runtime has had a moment to retire exited ones.
+func checkGoroutines(t *testing.T, base int) {
+	t.Helper()
+	for range 100 {
+		if runtime.NumGoroutine() <= base {
+			return
+		}
+		runtime.Gosched()
+		time.Sleep(time.Millisecond)
+	}
+	buf := make([]byte, 1<<16)
+	t.Fatalf("%d goroutines, %d at start:\n%s", runtime.NumGoroutine(), base, buf[:runtime.Stack(buf, true)])
+}
