@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/swarm-project/swarm/node"
 	"github.com/swarm-project/swarm/node/apiclient"
@@ -15,6 +16,25 @@ import (
 )
 
 var errRepoLocked = errors.New("repo locked")
+
+// daemonStartWait is how long a command waits for a starting daemon's API.
+const daemonStartWait = 15 * time.Second
+
+// waitForDaemon polls the repo's API file until the daemon answers.
+func waitForDaemon(ctx context.Context, repo string, d time.Duration) (*apiclient.Client, error) {
+	deadline := time.Now().Add(d)
+	for {
+		c, err := apiclient.FromRepo(ctx, repo)
+		if err == nil || time.Now().After(deadline) {
+			return c, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
 
 // newLogger returns the stderr logger, at SWARM_LOG's level (def if unset).
 func newLogger(def slog.Level) *slog.Logger {
@@ -47,6 +67,13 @@ func withClient(ctx context.Context, e *env, fn func(c *apiclient.Client) error)
 		return err
 	}
 	n, err := openNode(repo, []string{}, newLogger(slog.LevelWarn), nodeOpts{})
+	if errors.Is(err, errRepoLocked) {
+		// A daemon that is still starting holds the repo before its API
+		// answers: wait for it rather than fail.
+		if c, werr := waitForDaemon(ctx, repo, daemonStartWait); werr == nil {
+			return fn(c)
+		}
+	}
 	if err != nil {
 		return err
 	}
