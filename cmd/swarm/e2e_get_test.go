@@ -194,3 +194,18 @@ func TestE2EInterruptResume(t *testing.T) {
 		t.Fatal("resumed download differs")
 	}
 }
+
+// A command run while the daemon is still starting waits for its API
+// instead of failing on the repo lock.
+func TestE2ECommandDuringDaemonStart(t *testing.T) {
+	a := initRepo(t)
+	cmd := exec.Command(swarmBin(t), "--repo", a, "daemon", "--listen", "/ip4/127.0.0.1/tcp/0", "--api", "127.0.0.1:0")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Signal(syscall.SIGTERM); _ = cmd.Wait() })
+	r := run(t, a, "id", "--json")
+	if r.code != 0 || !strings.Contains(r.stdout, "/tcp/") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+}
