@@ -4,7 +4,7 @@ BIN      := bin/swarm
 PKGS     := ./...
 FUZZTIME ?= 30s
 
-.PHONY: all build test test-short demo lint fuzz bench bench-wan bench-local test-wanlab clean tools
+.PHONY: all build test test-short demo lint fuzz bench bench-wan bench-local test-wanlab clean
 
 all: build
 
@@ -39,6 +39,20 @@ fuzz:
 # Micro-benchmarks (chunker hashing vs raw BLAKE3, store put/get, ...).
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./chunker/... ./node/store/... ./swarm/...
+
+# WAN lab benchmarks (root; installs iperf3, nginx, aria2 if missing).
+# PROFILES=P1,P2 REPEAT=3 to narrow or widen a run.
+PROFILES ?= P1,P2,P3,P4,P5
+REPEAT   ?= 3
+bench-wan:
+	$(GO) run ./bench/wanbench --profiles $(PROFILES) --repeat $(REPEAT)
+
+bench-local:
+	$(GO) run ./bench/localbench --size-mb 1000 --repeat 3
+
+# The emulator's own validation tests (root, namespaces); not part of make test.
+test-wanlab:
+	$(GO) test -count=1 -v -tags wanlab ./bench/...
 
 clean:
 	rm -rf bin
