@@ -29,6 +29,11 @@ const (
 	InPlace LocationKind = 1
 	// Blob chunks are kept in the blob store inside the repo.
 	Blob LocationKind = 2
+	// Partial chunks are in a file a download is still writing: verified on
+	// every read, but the file's size and mtime are not checked (they
+	// change as the download runs). A download that finishes renames the
+	// file, so these locations go stale and are dropped when next read.
+	Partial LocationKind = 3
 )
 
 // Location is one place a chunk's bytes can be read from.

@@ -63,8 +63,9 @@ func (n *Node) Get(ctx context.Context, req apitype.GetRequest, progress func(ap
 	j := &journal{store: n.store, id: downloadID(root, req.Out)}
 	res, err := fetch.Run(ctx, fetch.Config{
 		Manifest: m, Dest: req.Out, Sources: set.list, Journal: j,
-		Log:      n.log.With("subsystem", "fetch"),
-		Progress: func(p fetch.Progress) { report(toAPIProgress(p)) },
+		Log:       n.log.With("subsystem", "fetch"),
+		Progress:  func(p fetch.Progress) { report(toAPIProgress(p)) },
+		Committed: func(w []fetch.WrittenChunk) { n.servePartial(ctx, w) },
 	})
 	out := toGetResult(root, res)
 	if err != nil {
@@ -299,4 +300,17 @@ func (n *Node) capDownload(req apitype.GetRequest) apitype.GetRequest {
 		req.Rate = share
 	}
 	return req
+}
+
+// servePartial indexes chunks a running download has verified and synced,
+// so other downloaders can fetch them from this node at once.
+func (n *Node) servePartial(ctx context.Context, w []fetch.WrittenChunk) {
+	locs := make([]catalog.ChunkLocation, len(w))
+	for i, c := range w {
+		locs[i] = catalog.ChunkLocation{CID: c.CID, Loc: catalog.Location{Kind: catalog.Partial,
+			Path: c.Path, Offset: c.Offset, Size: c.Size, FileSize: c.Offset + int64(c.Size)}}
+	}
+	if err := n.store.PutLocations(context.WithoutCancel(ctx), locs); err != nil {
+		n.log.Warn("cannot serve partial download", "err", err)
+	}
 }

@@ -370,3 +370,59 @@ func TestGetRequestsRate(t *testing.T) {
 		t.Fatalf("bad policy: %v", err)
 	}
 }
+
+// A node serves what its own running download has verified: C pulls from
+// B while B's seeder is stalled half way, so B cannot have finished.
+func TestServeWhileDownloading(t *testing.T) {
+	data := make([]byte, 200*64<<10)
+	for i := range data {
+		data[i] = byte(i * 7 / 5)
+	}
+	for i := 0; i < len(data); i += 64 << 10 {
+		data[i] = byte(i >> 16) // every chunk distinct
+	}
+	root, blocks := nodetest.Content(t, "ds", map[string][]byte{"big.bin": data}, 64<<10)
+	stalling := nodetest.NewPeer(t, blocks)
+	release := make(chan struct{})
+	defer func() {
+		select {
+		case <-release:
+		default:
+			close(release)
+		}
+	}()
+	stalling.PauseAfter(100, release)
+	other := nodetest.NewPeer(t, blocks)
+	b, c := nodetest.New(t), nodetest.New(t)
+	bDone := make(chan error, 1)
+	go func() {
+		_, err := b.Get(context.Background(), apitype.GetRequest{CID: root.String(), Out: filepath.Join(t.TempDir(), "b"), Peers: []string{stalling.Addr()}}, nil)
+		bDone <- err
+	}()
+	for stalling.Served.Load() < 100 {
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(300 * time.Millisecond) // B journals (every 100 ms) and indexes what it has
+	dest := filepath.Join(t.TempDir(), "c")
+	other.SetDelay(5 * time.Millisecond)
+	res, err := c.Get(context.Background(), apitype.GetRequest{CID: root.String(), Out: dest, Peers: []string{nodetest.Addr(t, b), other.Addr()}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-bDone:
+		t.Fatalf("B finished while its seeder was stalled: %v", err)
+	default:
+	}
+	close(release)
+	if err := <-bDone; err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(filepath.Join(dest, "big.bin"))
+	if string(got) != string(data) {
+		t.Fatal("C's copy differs")
+	}
+	if res.Sources[1].Bytes == 0 {
+		t.Fatalf("C got nothing from B while B was downloading: %+v", res.Sources)
+	}
+}

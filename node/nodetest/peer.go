@@ -28,6 +28,8 @@ type Peer struct {
 	blocks  map[cid.Cid][]byte
 	delay   time.Duration
 	corrupt func(c cid.Cid) bool
+	gate    <-chan struct{}
+	limit   int64 // serve at most this many blocks before waiting on gate
 
 	Served atomic.Int64 // blocks answered with data
 }
@@ -51,6 +53,14 @@ func (p *Peer) SetDelay(d time.Duration) { p.mu.Lock(); p.delay = d; p.mu.Unlock
 // SetCorrupt makes the peer flip a byte of every block for which f is true.
 func (p *Peer) SetCorrupt(f func(c cid.Cid) bool) { p.mu.Lock(); p.corrupt = f; p.mu.Unlock() }
 
+// PauseAfter makes the peer answer n blocks, then hold every further
+// reply until gate is closed (a seeder that stalls mid-transfer).
+func (p *Peer) PauseAfter(n int64, gate <-chan struct{}) {
+	p.mu.Lock()
+	p.gate, p.limit = gate, n
+	p.mu.Unlock()
+}
+
 // Put adds or replaces a block (a test may plant a hostile manifest).
 func (p *Peer) Put(c cid.Cid, data []byte) { p.mu.Lock(); p.blocks[c] = data; p.mu.Unlock() }
 
@@ -62,10 +72,13 @@ func (p *Peer) Addr() string {
 func (p *Peer) reply(req wire.Message) wire.Message {
 	p.mu.Lock()
 	data, ok := p.blocks[req.CID]
-	delay, corrupt := p.delay, p.corrupt
+	delay, corrupt, gate, limit := p.delay, p.corrupt, p.gate, p.limit
 	p.mu.Unlock()
 	if delay > 0 {
 		time.Sleep(delay)
+	}
+	if gate != nil && p.Served.Load() >= limit {
+		<-gate
 	}
 	if !ok {
 		return wire.Message{Type: wire.TypeNotFound, ID: req.ID}

@@ -55,6 +55,18 @@ type Config struct {
 	// Progress, if set, is called from one goroutine every ~250 ms and
 	// once at the end.
 	Progress func(Progress)
+	// Committed, if set, is told which verified chunks are now durable in
+	// the partial files, so the node can serve them to other downloaders
+	// before its own download ends. Called from one goroutine.
+	Committed func([]WrittenChunk)
+}
+
+// WrittenChunk is a verified chunk in a partial file of a running download.
+type WrittenChunk struct {
+	CID    cid.Cid
+	Path   string
+	Offset int64
+	Size   int
 }
 
 // SourceStat is what one source contributed.

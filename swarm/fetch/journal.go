@@ -48,6 +48,9 @@ func (e *engine) commit(ctx context.Context) error {
 	if err := e.cfg.Journal.Add(ctx, batch); err != nil {
 		return fmt.Errorf("writing download journal: %w", err)
 	}
+	if e.cfg.Committed != nil {
+		e.cfg.Committed(e.l.written(batch))
+	}
 	return nil
 }
 

@@ -184,3 +184,13 @@ func (l *layout) finish() error {
 	}
 	return nil
 }
+
+// written describes chunks by index as they lie in the partial files.
+func (l *layout) written(idx []uint64) []WrittenChunk {
+	out := make([]WrittenChunk, len(idx))
+	for i, j := range idx {
+		r := l.refs[j]
+		out[i] = WrittenChunk{CID: l.cids[j], Path: l.pathOf(r.entry), Offset: r.offset, Size: r.size}
+	}
+	return out
+}

@@ -30,7 +30,7 @@ func ValidateLocation(cl catalog.ChunkLocation) error {
 	switch l.Kind {
 	case catalog.Blob:
 		return nil
-	case catalog.InPlace:
+	case catalog.InPlace, catalog.Partial:
 		return validateInPlace(cl.CID, l)
 	default:
 		return invalidf("chunk %s: unknown location kind %d", cl.CID, l.Kind)

@@ -66,7 +66,7 @@ func ReadChunk(ctx context.Context, c cid.Cid, locs []catalog.Location,
 // missing or was corrupted (and removed by the blob store) is stale.
 func readLocation(c cid.Cid, loc catalog.Location, blobs BlobGetter) ([]byte, error) {
 	switch loc.Kind {
-	case catalog.InPlace:
+	case catalog.InPlace, catalog.Partial:
 		return ReadInPlace(c, loc)
 	case catalog.Blob:
 		data, err := blobs.Get(c)

@@ -51,6 +51,7 @@ func Run(t *testing.T, open func(t *testing.T) catalog.Store) {
 		{"ConcurrentStale", testConcurrentStale},
 		{"CancelledContext", testCancelledContext},
 		{"Close", testClose},
+		{"ReadChunkPartial", testReadChunkPartial},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

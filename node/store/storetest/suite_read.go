@@ -136,3 +136,26 @@ func testReadChunkBlobLocation(t *testing.T, s catalog.Store) {
 	}
 	wantLocations(t, s, missing, nil)
 }
+
+// A partial location (a file a download is still writing) is served while
+// its bytes verify, whatever happens to the file's size and mtime, and
+// dropped once they do not.
+func testReadChunkPartial(t *testing.T, s catalog.Store) {
+	locs, data := chunkFile(t, t.TempDir(), "f", 2*testChunk, 14)
+	for i := range locs {
+		locs[i].Loc.Kind = catalog.Partial
+	}
+	mustPut(t, s, locs...)
+	path := locs[0].Loc.Path
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Write([]byte("the download goes on")); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	wantRead(t, s, locs[0].CID, data[:testChunk])
+	rewriteSameSize(t, path, testChunk+5)
+	wantStale(t, s, locs[1].CID, path)
+}
