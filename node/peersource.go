@@ -30,9 +30,31 @@ type peerSource struct {
 
 type chunkStream struct {
 	s   network.Stream
+	pr  *progressReader
 	r   *bufio.Reader
 	buf []byte
 	out []byte
+}
+
+// idleTimeout fails a request when no byte of its reply arrives for this
+// long. A whole chunk may take minutes on a slow path with many requests
+// in flight; what matters is that bytes keep coming.
+const idleTimeout = 60 * time.Second
+
+// progressReader extends the stream's read deadline before every read, so
+// the deadline measures silence, not the length of the reply. Once ctx is
+// done it stops extending, and the deadline set on cancellation holds.
+type progressReader struct {
+	s   network.Stream
+	ctx context.Context
+}
+
+func (p *progressReader) Read(b []byte) (int, error) {
+	if err := p.ctx.Err(); err != nil {
+		return 0, err
+	}
+	_ = p.s.SetReadDeadline(time.Now().Add(idleTimeout))
+	return p.s.Read(b)
 }
 
 func newPeerSource(h host.Host, p peer.ID) *peerSource {
@@ -47,6 +69,7 @@ func (ps *peerSource) Fetch(ctx context.Context, c cid.Cid) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	cs.pr.ctx = ctx
 	stop := context.AfterFunc(ctx, func() { _ = cs.s.SetDeadline(time.Now()) })
 	data, err := cs.roundTrip(id, c)
 	if !stop() || err != nil {
@@ -75,7 +98,8 @@ func (ps *peerSource) borrow(ctx context.Context) (*chunkStream, uint64, error) 
 	if err != nil {
 		return nil, 0, fmt.Errorf("opening chunk stream to %s: %w", ps.peer, err)
 	}
-	return &chunkStream{s: s, r: bufio.NewReaderSize(s, 256<<10)}, id, nil
+	pr := &progressReader{s: s, ctx: ctx}
+	return &chunkStream{s: s, pr: pr, r: bufio.NewReaderSize(pr, 256<<10)}, id, nil
 }
 
 func (ps *peerSource) giveBack(cs *chunkStream) {
@@ -143,6 +167,7 @@ func (ps *peerSource) requestRate(ctx context.Context, policy uint8, target, min
 	if err != nil {
 		return wire.Message{}, err
 	}
+	cs.pr.ctx = ctx
 	stop := context.AfterFunc(ctx, func() { _ = cs.s.SetDeadline(time.Now()) })
 	m, err := cs.exchange(wire.Message{Type: wire.TypeRate, ID: id, Policy: policy, Target: target, MinRate: minRate})
 	if !stop() || err != nil {

@@ -38,7 +38,7 @@ type Journal interface {
 // Defaults.
 const (
 	DefaultDepth          = 16
-	DefaultRequestTimeout = 2 * time.Minute
+	DefaultRequestTimeout = 30 * time.Minute // a backstop: sources enforce their own idle timeouts
 	commitEvery           = 100 * time.Millisecond
 	progressEvery         = 250 * time.Millisecond
 )

@@ -42,11 +42,15 @@ type Endpoint struct {
 
 // DefaultClient is used when New is given none.
 var DefaultClient = &http.Client{Transport: &http.Transport{
-	Proxy:               http.ProxyFromEnvironment,
-	MaxIdleConnsPerHost: 64,
-	IdleConnTimeout:     90 * time.Second,
-	TLSHandshakeTimeout: 10 * time.Second,
+	Proxy:                 http.ProxyFromEnvironment,
+	MaxIdleConnsPerHost:   64,
+	IdleConnTimeout:       90 * time.Second,
+	TLSHandshakeTimeout:   10 * time.Second,
+	ResponseHeaderTimeout: IdleTimeout,
 }}
+
+// IdleTimeout fails a request when no byte of the body arrives for this long.
+const IdleTimeout = 60 * time.Second
 
 // New maps every chunk of m onto rawURL.
 func New(rawURL string, m *manifest.Manifest, client *http.Client) (*Endpoint, error) {
@@ -113,6 +117,10 @@ func (e *Endpoint) Fetch(ctx context.Context, c cid.Cid) ([]byte, error) {
 	if !ok {
 		return nil, fmt.Errorf("%s: %w", c, fetch.ErrNotHave)
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	idle := time.AfterFunc(IdleTimeout, cancel)
+	defer idle.Stop()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.url, nil)
 	if err != nil {
 		return nil, err
@@ -134,8 +142,22 @@ func (e *Endpoint) Fetch(ctx context.Context, c cid.Cid) ([]byte, error) {
 		return nil, fmt.Errorf("%s: %s", r.url, resp.Status)
 	}
 	buf := make([]byte, r.size)
-	if _, err := io.ReadFull(resp.Body, buf); err != nil {
+	if _, err := io.ReadFull(&watchdog{r: resp.Body, t: idle}, buf); err != nil {
 		return nil, fmt.Errorf("%s: short body: %w", r.url, err)
 	}
 	return buf, nil
+}
+
+// watchdog pushes the idle timer back whenever bytes arrive.
+type watchdog struct {
+	r io.Reader
+	t *time.Timer
+}
+
+func (w *watchdog) Read(b []byte) (int, error) {
+	n, err := w.r.Read(b)
+	if n > 0 {
+		w.t.Reset(IdleTimeout)
+	}
+	return n, err
 }
