@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/netip"
+	"runtime"
+	"runtime/debug"
 	"time"
 
 	"github.com/swarm-project/swarm/bench/linkem"
@@ -20,6 +22,9 @@ var ErrConfig = errors.New("wan lab: invalid configuration")
 // DefaultTCPBufMax is the maximum TCP socket buffer set in each namespace,
 // large enough for a bandwidth-delay product of 1 Gbit/s at 500 ms.
 const DefaultTCPBufMax = 64 << 20
+
+// DefaultTCPCongestion is Linux's default congestion control.
+const DefaultTCPCongestion = "cubic"
 
 // LinkSpec gives the two directions of one seeder's link.
 type LinkSpec struct {
@@ -62,6 +67,10 @@ type Config struct {
 	// TCPBufMax is the maximum TCP buffer in each namespace
 	// (DefaultTCPBufMax if zero).
 	TCPBufMax int
+	// TCPCongestion is the TCP congestion control of the lab's routes
+	// (DefaultTCPCongestion if empty), so that tools that do not choose
+	// one behave as on a stock Linux host whatever this host's default is.
+	TCPCongestion string
 	// NoRealtime keeps the forwarder's threads at normal priority. By
 	// default they run SCHED_FIFO so a busy machine delays packets less.
 	NoRealtime bool
@@ -85,6 +94,19 @@ func (c Config) validate() error {
 }
 
 const maxSeeders = 200
+
+// TuneProcess prepares the process that hosts a lab: it turns off
+// proportional garbage collection (collecting only when the heap reaches
+// memLimit bytes), so collections do not pause the forwarder, and raises
+// GOMAXPROCS to 32 so that a real-time thread coming back from a system
+// call always finds a free P instead of waiting for one held by a normal
+// thread that the kernel has set aside on a busy machine. Processes that
+// host a lab for measurements call it once at start.
+func TuneProcess(memLimit int64) {
+	debug.SetGCPercent(-1)
+	debug.SetMemoryLimit(memLimit)
+	runtime.GOMAXPROCS(max(runtime.GOMAXPROCS(0), 32))
+}
 
 // Node is one host of the lab.
 type Node struct {

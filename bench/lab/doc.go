@@ -16,6 +16,12 @@
 // process dies without Close, and Down or the next Up removes what a dead
 // run left behind.
 //
+// The forwarder runs in the calling process on locked real-time threads.
+// A garbage collection stops them briefly, and on a busy machine the stop
+// can last milliseconds, which the link then loses as capacity; so can a
+// wait for a free P after a system call. A process that hosts a lab for
+// measurements calls TuneProcess.
+//
 // Up needs root, the ip command and /dev/net/tun; it fails with
 // ErrUnavailable (check with errors.Is) when they are missing.
 package lab

@@ -63,6 +63,9 @@ func Up(ctx context.Context, cfg Config) (*Lab, error) {
 	if cfg.TCPBufMax == 0 {
 		cfg.TCPBufMax = DefaultTCPBufMax
 	}
+	if cfg.TCPCongestion == "" {
+		cfg.TCPCongestion = DefaultTCPCongestion
+	}
 	log := cfg.Logger
 	if log == nil {
 		log = slog.Default()
@@ -112,7 +115,7 @@ func (l *Lab) setup(ctx context.Context, cfg Config) error {
 		return fmt.Errorf("watchdog: %w", err)
 	}
 	for _, n := range l.Nodes() {
-		if err := l.addNode(ctx, n, cfg.TCPBufMax); err != nil {
+		if err := l.addNode(ctx, n, cfg); err != nil {
 			return err
 		}
 	}
@@ -124,7 +127,7 @@ func (l *Lab) setup(ctx context.Context, cfg Config) error {
 	return nil
 }
 
-func (l *Lab) addNode(ctx context.Context, n Node, tcpBufMax int) error {
+func (l *Lab) addNode(ctx context.Context, n Node, cfg Config) error {
 	if err := ip(ctx, "netns", "add", n.Netns); err != nil {
 		return err
 	}
@@ -133,7 +136,7 @@ func (l *Lab) addNode(ctx context.Context, n Node, tcpBufMax int) error {
 		return err
 	}
 	l.devs = append(l.devs, dev)
-	return setupNode(ctx, n, dev.name, tcpBufMax)
+	return setupNode(ctx, n, dev.name, cfg.TCPBufMax, cfg.TCPCongestion)
 }
 
 func (l *Lab) buildDirections(cfg Config) error {

@@ -20,14 +20,20 @@ func ip(ctx context.Context, args ...string) error {
 }
 
 // setupNode moves a TUN device into a new namespace, names it wan0, gives
-// it its address and tunes the namespace's TCP buffers.
-func setupNode(ctx context.Context, n Node, dev string, tcpBufMax int) error {
+// it its address and sets the namespace's TCP buffers and default
+// congestion control.
+func setupNode(ctx context.Context, n Node, dev string, tcpBufMax int, cc string) error {
 	steps := [][]string{
 		{"link", "set", dev, "netns", n.Netns},
 		{"-n", n.Netns, "link", "set", dev, "name", "wan0"},
 		{"-n", n.Netns, "link", "set", "wan0", "mtu", strconv.Itoa(mtu), "txqueuelen", "10000", "up"},
 		{"-n", n.Netns, "addr", "add", n.Addr.String() + "/24", "dev", "wan0"},
 		{"-n", n.Netns, "link", "set", "lo", "up"},
+		// A namespace may only pick "allowed" algorithms as its default,
+		// which need not include CUBIC; a route attribute has no such
+		// limit, and a socket's own choice (iperf3 -C) still wins.
+		{"-n", n.Netns, "route", "replace", "10.77.0.0/24", "dev", "wan0", "proto", "kernel", "scope", "link",
+			"src", n.Addr.String(), "congctl", cc},
 	}
 	for _, s := range steps {
 		if err := ip(ctx, s...); err != nil {

@@ -22,6 +22,8 @@ import (
 	"github.com/swarm-project/swarm/bench/linkem"
 )
 
+func init() { lab.TuneProcess(1 << 30) }
+
 func upLab(t *testing.T, seeders ...lab.LinkSpec) *lab.Lab {
 	t.Helper()
 	if err := lab.Check(); err != nil {

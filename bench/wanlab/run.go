@@ -12,6 +12,7 @@ import (
 const usage = `usage:
   wanlab up [flags]     bring a lab up and keep it until Ctrl-C or SIGTERM
   wanlab down [--all]   remove labs whose process died (--all: every lab)
+  wanlab calibrate      measure how accurately each rate is emulated here
 run 'wanlab up -h' for the link flags`
 
 // Exit codes.
@@ -31,6 +32,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "up":
 		err = cmdUp(ctx, args[1:], stdout, stderr)
+	case "calibrate":
+		err = cmdCalibrate(ctx, args[1:], stdout, stderr)
 	case "down":
 		err = cmdDown(ctx, args[1:], stdout, stderr)
 	case "-h", "--help", "help":

@@ -24,6 +24,9 @@ type Result struct {
 	First, Last     time.Duration
 	SendTime        time.Duration
 	ReceivedIPBytes int64
+	// MaxLag is how far the sender fell behind its schedule at worst; a
+	// large lag means the offered load came in bursts.
+	MaxLag time.Duration
 }
 
 // Loss is the fraction of sent packets that never arrived.
@@ -62,17 +65,17 @@ func Blast(src, sink *Socket, cfg BlastConfig, idle time.Duration) (Result, erro
 	got := make(chan Result, 1)
 	var sentAt atomic.Int64 // when the sender finished; 0 while sending
 	go func() { got <- receive(sink, cfg.Count, idle, &sentAt) }()
-	sent, took, err := send(src, sink.Addr, cfg)
+	sent, took, lag, err := send(src, sink.Addr, cfg)
 	sentAt.Store(int64(now()))
 	r := <-got
-	r.Sent, r.SendTime = sent, took
+	r.Sent, r.SendTime, r.MaxLag = sent, took, lag
 	return r, err
 }
 
-func send(src *Socket, to netip.AddrPort, cfg BlastConfig) (int, time.Duration, error) {
+func send(src *Socket, to netip.AddrPort, cfg BlastConfig) (int, time.Duration, time.Duration, error) {
 	errc := make(chan error, 1)
 	var sent int
-	var took time.Duration
+	var took, lag time.Duration
 	go func() {
 		realtime()
 		b := make([]byte, cfg.Size)
@@ -81,7 +84,9 @@ func send(src *Socket, to netip.AddrPort, cfg BlastConfig) (int, time.Duration, 
 		for sent < cfg.Count {
 			// Send what is due, then sleep a little: pacing in bursts
 			// of at most 200 µs.
-			due := int((now()-start)/gap) + 1
+			t := now()
+			due := int((t-start)/gap) + 1
+			lag = max(lag, t-start-time.Duration(sent)*gap)
 			for ; sent < min(due, cfg.Count); sent++ {
 				binary.BigEndian.PutUint64(b, uint64(sent))
 				if err := src.sendTo(b, to); err != nil {
@@ -95,7 +100,7 @@ func send(src *Socket, to netip.AddrPort, cfg BlastConfig) (int, time.Duration, 
 		errc <- nil
 	}()
 	err := <-errc
-	return sent, took, err
+	return sent, took, lag, err
 }
 
 // receive counts packets until all arrived, or until idle has passed since

@@ -36,6 +36,7 @@ func RTT(s *Socket, to netip.AddrPort, count, size int, gap time.Duration) ([]ti
 		realtime()
 		var r result
 		b := make([]byte, max(size, 16))
+		rb := make([]byte, 65536)
 		s.setTimeout(gap + 2*time.Second)
 		for i := range count {
 			sent := now()
@@ -43,7 +44,7 @@ func RTT(s *Socket, to netip.AddrPort, count, size int, gap time.Duration) ([]ti
 			if r.err = s.sendTo(b, to); r.err != nil {
 				break
 			}
-			if rtt, ok := waitEcho(s, uint64(i), sent); ok {
+			if rtt, ok := waitEcho(s, rb, uint64(i), sent); ok {
 				r.rtts = append(r.rtts, rtt)
 			}
 			sleepUntil(sent + gap)
@@ -56,8 +57,7 @@ func RTT(s *Socket, to netip.AddrPort, count, size int, gap time.Duration) ([]ti
 
 // waitEcho waits for probe seq's echo, skipping late echoes of older
 // probes.
-func waitEcho(s *Socket, seq uint64, sent time.Duration) (time.Duration, bool) {
-	b := make([]byte, 65536)
+func waitEcho(s *Socket, b []byte, seq uint64, sent time.Duration) (time.Duration, bool) {
 	for {
 		n, _, err := s.recv(b)
 		if err != nil {

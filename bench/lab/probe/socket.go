@@ -21,6 +21,10 @@ var ErrTimeout = errors.New("probe: timed out")
 type Socket struct {
 	fd   int
 	Addr netip.AddrPort
+	// peer caches the last destination to save an allocation per send;
+	// a socket sends from one goroutine at a time.
+	peer     *unix.SockaddrInet4
+	peerAddr netip.AddrPort
 }
 
 // Open binds a UDP socket to node n's address and port (0: any free port)
@@ -62,7 +66,10 @@ func (s *Socket) setTimeout(d time.Duration) error {
 }
 
 func (s *Socket) sendTo(b []byte, to netip.AddrPort) error {
-	return unix.Sendto(s.fd, b, 0, &unix.SockaddrInet4{Addr: to.Addr().As4(), Port: int(to.Port())})
+	if s.peer == nil || s.peerAddr != to {
+		s.peer, s.peerAddr = &unix.SockaddrInet4{Addr: to.Addr().As4(), Port: int(to.Port())}, to
+	}
+	return unix.Sendto(s.fd, b, 0, s.peer)
 }
 
 // recv reads one datagram; ErrTimeout after the socket's timeout.

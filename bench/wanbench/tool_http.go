@@ -1,0 +1,145 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+const nginxPort = "8080"
+
+const nginxConf = `daemon off;
+master_process off;
+worker_processes 1;
+error_log %[1]s/error.log warn;
+pid %[1]s/nginx.pid;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  client_body_temp_path %[1]s/tmp;
+  proxy_temp_path %[1]s/tmp;
+  fastcgi_temp_path %[1]s/tmp;
+  uwsgi_temp_path %[1]s/tmp;
+  scgi_temp_path %[1]s/tmp;
+  server {
+    listen %[2]s:%[3]s;
+    root %[4]s;
+  }
+}
+`
+
+// startNginx runs nginx as a single process in the seeder, serving the
+// data set's directory.
+func startNginx(ctx context.Context, e *env) (*exec.Cmd, error) {
+	dir := filepath.Join(e.work, "nginx")
+	if err := os.MkdirAll(filepath.Join(dir, "tmp"), 0o755); err != nil {
+		return nil, err
+	}
+	conf := filepath.Join(dir, "nginx.conf")
+	s := e.lab.Seeders[0]
+	body := fmt.Sprintf(nginxConf, dir, s.Addr, nginxPort, e.data.dir)
+	if err := os.WriteFile(conf, []byte(body), 0o644); err != nil {
+		return nil, err
+	}
+	cmd := e.lab.Command(ctx, s, "nginx", "-p", dir, "-c", conf)
+	cmd.Stderr = &limitedBuffer{max: 64 << 10}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	if err := waitListen(ctx, e.lab, s, nginxPort, 5*time.Second); err != nil {
+		cmd.Process.Kill()
+		cmd.Wait()
+		return nil, fmt.Errorf("nginx did not start: %w: %s", err, cmd.Stderr.(*limitedBuffer).Bytes())
+	}
+	return cmd, nil
+}
+
+func (e *env) dataURL() string {
+	return "http://" + e.lab.Seeders[0].Addr.String() + ":" + nginxPort + "/" + e.data.name
+}
+
+// curlTool downloads the data set over HTTP/1.1 from nginx with curl.
+var curlTool = tool{name: "curl", run: func(ctx context.Context, e *env) (Measurement, int64, error) {
+	var m Measurement
+	ngx, err := startNginx(ctx, e)
+	if err != nil {
+		return m, -1, err
+	}
+	defer stopProcess(ngx)
+	cpu0 := procCPU(ngx.Process.Pid)
+	cmd := e.lab.Command(ctx, e.lab.Downloader, "curl", "-sS", "-o", "/dev/null",
+		"--max-time", strconv.Itoa(int(e.timebox.Seconds())), "-w", "%{size_download} %{time_total}", e.dataURL())
+	out, rerr := cmd.Output()
+	m.SenderCPU, m.ReceiverCPU = procCPU(ngx.Process.Pid)-cpu0, cpuOf(cmd)
+	var code int
+	if ee, ok := rerr.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	}
+	m.TimedOut = code == 28
+	if _, err := fmt.Sscanf(string(out), "%d %g", &m.Bytes, &m.Seconds); err != nil {
+		return m, -1, fmt.Errorf("curl output %q: %v (exit %v)", out, err, rerr)
+	}
+	if rerr != nil && !m.TimedOut {
+		return m, retransFromNetns, fmt.Errorf("curl: %v", rerr)
+	}
+	return m, retransFromNetns, nil
+}}
+
+// aria2Tool downloads the data set from nginx with aria2c, 16 connections.
+var aria2Tool = tool{name: "aria2c-x16", run: func(ctx context.Context, e *env) (Measurement, int64, error) {
+	var m Measurement
+	ngx, err := startNginx(ctx, e)
+	if err != nil {
+		return m, -1, err
+	}
+	defer stopProcess(ngx)
+	outDir := filepath.Join(e.work, "aria2")
+	os.RemoveAll(outDir)
+	defer os.RemoveAll(outDir)
+	cpu0 := procCPU(ngx.Process.Pid)
+	bctx, cancel := context.WithTimeout(ctx, e.timebox)
+	defer cancel()
+	cmd := interruptible(e.lab.Command(bctx, e.lab.Downloader, "aria2c", "-x16", "-s16", "-k1M",
+		"--file-allocation=none", "--allow-overwrite=true", "--auto-file-renaming=false",
+		"--summary-interval=0", "--console-log-level=error", "--download-result=hide",
+		"-d", outDir, "-o", "out.bin", e.dataURL()))
+	errOut := &limitedBuffer{max: 64 << 10}
+	cmd.Stderr, cmd.Stdout = errOut, errOut
+	start := time.Now()
+	rerr := cmd.Run()
+	m.Seconds = time.Since(start).Seconds()
+	m.TimedOut = bctx.Err() != nil
+	m.SenderCPU, m.ReceiverCPU = procCPU(ngx.Process.Pid)-cpu0, cpuOf(cmd)
+	m.Bytes = writtenBytes(filepath.Join(outDir, "out.bin"))
+	if m.TimedOut {
+		m.Seconds = e.timebox.Seconds()
+	}
+	if rerr != nil && !m.TimedOut {
+		return m, retransFromNetns, fmt.Errorf("aria2c: %v: %s", rerr, strings.TrimSpace(string(errOut.Bytes())))
+	}
+	return m, retransFromNetns, nil
+}}
+
+// writtenBytes is the data in a possibly sparse file: its allocated blocks
+// (aria2c writes 16 segments at their offsets), at most its size.
+func writtenBytes(path string) int64 {
+	var st syscall.Stat_t
+	if err := syscall.Stat(path, &st); err != nil {
+		return 0
+	}
+	return min(st.Size, st.Blocks*512)
+}
+
+// stopProcess ends a server started for one run and waits for it.
+func stopProcess(c *exec.Cmd) {
+	c.Process.Signal(syscall.SIGTERM)
+	waitTimeout(c, 5*time.Second)
+}
