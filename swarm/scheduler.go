@@ -49,6 +49,7 @@ type source struct {
 	cursor    int                // every chunk below it was done, in flight or unservable when passed
 	retry     intHeap            // chunks below cursor that came back to pending
 	inflight  int
+	limit     int // most requests in flight at once; 0: no limit
 	failures  int // consecutive transient failures
 	backoff   time.Time
 	banned    bool
@@ -93,6 +94,15 @@ func (s *Scheduler) AddSource(id SourceID, has func(idx int) bool) {
 	s.sources[id] = &source{has: has, missing: newBitset(len(s.state))}
 }
 
+// SetLimit caps how many requests source id may have in flight (its
+// pipelining depth); 0 removes the cap. The caller sizes it to the source's
+// bandwidth-delay product.
+func (s *Scheduler) SetLimit(id SourceID, n int) {
+	if src := s.sources[id]; src != nil {
+		src.limit = n
+	}
+}
+
 // Done reports whether every chunk is done.
 func (s *Scheduler) Done() bool { return s.left == 0 }
 
@@ -109,6 +119,9 @@ func (s *Scheduler) Next(id SourceID, now time.Time) (idx int, ok bool, retryAt 
 	}
 	if now.Before(src.backoff) {
 		return 0, false, src.backoff
+	}
+	if src.limit > 0 && src.inflight >= src.limit {
+		return 0, false, time.Time{}
 	}
 	if i, found := s.pickPending(src); found {
 		s.start(src, i)

@@ -168,3 +168,18 @@ func TestDoneChunkNeverReassigned(t *testing.T) {
 		t.Fatalf("remaining %d", s.Remaining())
 	}
 }
+
+func TestLimitCapsInFlight(t *testing.T) {
+	s := New(10, nil)
+	s.AddSource(1, nil)
+	s.SetLimit(1, 2)
+	a, _, _ := s.Next(1, t0)
+	s.Next(1, t0)
+	if _, ok, _ := s.Next(1, t0); ok {
+		t.Fatal("third request beyond a limit of 2")
+	}
+	s.Completed(1, a, 1)
+	if _, ok, _ := s.Next(1, t0); !ok {
+		t.Fatal("no request after one finished")
+	}
+}

@@ -25,6 +25,7 @@ type engine struct {
 	sched    *swarm.Scheduler
 	changed  chan struct{} // closed and replaced on every state change
 	copies   map[int]map[swarm.SourceID]context.CancelFunc
+	meters   []depthMeter // per source
 	fetched  int64
 	unsynced []uint64 // verified and written, not yet journaled
 	err      error
@@ -40,6 +41,7 @@ func newEngine(cfg Config, l *layout, done []uint64) *engine {
 		sched:   swarm.New(len(l.refs), done),
 		changed: make(chan struct{}),
 		copies:  map[int]map[swarm.SourceID]context.CancelFunc{},
+		meters:  make([]depthMeter, len(cfg.Sources)),
 	}
 	for _, i := range done {
 		if i < uint64(len(l.refs)) {
@@ -48,6 +50,7 @@ func newEngine(cfg Config, l *layout, done []uint64) *engine {
 	}
 	for i := range cfg.Sources {
 		e.sched.AddSource(swarm.SourceID(i), nil)
+		e.sched.SetLimit(swarm.SourceID(i), min(initialDepth, cfg.Depth))
 	}
 	return e
 }
@@ -122,8 +125,9 @@ func (e *engine) slot(ctx context.Context, id swarm.SourceID) {
 			}
 			continue
 		}
+		start := time.Now()
 		data, err := e.cfg.Sources[id].Fetch(fctx, e.l.cids[idx])
-		e.deliver(fctx, id, idx, data, err)
+		e.deliver(fctx, id, idx, data, err, time.Since(start))
 		cancel()
 	}
 }
@@ -175,7 +179,7 @@ func timerChan(ctx context.Context, t time.Time, changed <-chan struct{}) <-chan
 }
 
 // deliver verifies and writes a fetched chunk and tells the scheduler.
-func (e *engine) deliver(fctx context.Context, id swarm.SourceID, idx int, data []byte, err error) {
+func (e *engine) deliver(fctx context.Context, id swarm.SourceID, idx int, data []byte, err error, lat time.Duration) {
 	if err == nil && len(data) != e.l.refs[idx].size {
 		err = fmt.Errorf("%w: chunk %d is %d bytes, manifest says %d", chunker.ErrHashMismatch, idx, len(data), e.l.refs[idx].size)
 	}
@@ -196,6 +200,7 @@ func (e *engine) deliver(fctx context.Context, id swarm.SourceID, idx int, data 
 	switch {
 	case err == nil:
 		if e.sched.Completed(id, idx, int64(len(data))) {
+			e.meters[id].delivered(int64(len(data)), lat, time.Now())
 			e.fetched += int64(len(data))
 			e.unsynced = append(e.unsynced, uint64(idx))
 			for _, c := range e.copies[idx] {
@@ -264,4 +269,17 @@ func (e *engine) sourceStats() []SourceStat {
 		out[i] = SourceStat{Name: s.Name(), Bytes: b, Chunks: n, Dropped: why}
 	}
 	return out
+}
+
+// resize sets each source's pipelining depth from its measured rate and
+// unloaded latency (see depth.go). Called on every progress tick.
+func (e *engine) resize(now time.Time) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	chunk := int64(e.cfg.Manifest.ChunkSize)
+	for i := range e.meters {
+		e.meters[i].tick(now)
+		e.sched.SetLimit(swarm.SourceID(i), e.meters[i].depth(chunk, e.cfg.Depth))
+	}
+	e.broadcast()
 }

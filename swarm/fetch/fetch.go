@@ -37,7 +37,7 @@ type Journal interface {
 
 // Defaults.
 const (
-	DefaultDepth          = 16
+	DefaultDepth          = 32               // most requests in flight per source; the actual depth follows its bandwidth-delay product
 	DefaultRequestTimeout = 30 * time.Minute // a backstop: sources enforce their own idle timeouts
 	commitEvery           = 100 * time.Millisecond
 	progressEvery         = 250 * time.Millisecond
@@ -49,7 +49,7 @@ type Config struct {
 	Dest           string // final path of the file or directory; must not exist
 	Sources        []Source
 	Journal        Journal
-	Depth          int           // concurrent requests per source (DefaultDepth)
+	Depth          int           // most concurrent requests per source (DefaultDepth)
 	RequestTimeout time.Duration // per chunk request (DefaultRequestTimeout)
 	Log            *slog.Logger
 	// Progress, if set, is called from one goroutine every ~250 ms and

@@ -26,7 +26,8 @@ func (e *engine) housekeep(ctx context.Context, stop <-chan struct{}) {
 				e.fail(err)
 				e.mu.Unlock()
 			}
-		case <-progressT.C:
+		case now := <-progressT.C:
+			e.resize(now)
 			e.report()
 		}
 	}
