@@ -27,6 +27,7 @@ type chunkServer struct {
 	log     *slog.Logger
 	rc      *rcp2p.Registry
 	ceiling ratectl.Config // the daemon's own upload settings
+	haves   func(context.Context, wire.Message) wire.Message
 }
 
 // handle serves one stream: requests are answered in order until the peer
@@ -48,15 +49,18 @@ func (cs *chunkServer) handle(s network.Stream) {
 		}
 		buf = body[:0]
 		req, err := wire.Decode(body)
-		if err != nil || (req.Type != wire.TypeGet && req.Type != wire.TypeRate) {
+		if err != nil || (req.Type != wire.TypeGet && req.Type != wire.TypeRate && req.Type != wire.TypeHave) {
 			cs.log.Info("dropping chunk stream: bad request", "peer", peer, "err", err)
 			_ = s.Reset()
 			return
 		}
 		var reply wire.Message
-		if req.Type == wire.TypeRate {
+		switch req.Type {
+		case wire.TypeRate:
 			reply = cs.setRate(s.Conn().RemoteMultiaddr(), req)
-		} else {
+		case wire.TypeHave:
+			reply = cs.haves(cs.ctx, req)
+		default:
 			reply = cs.answer(req)
 		}
 		out, err = wire.AppendFrame(out[:0], &reply)

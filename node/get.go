@@ -61,11 +61,13 @@ func (n *Node) Get(ctx context.Context, req apitype.GetRequest, progress func(ap
 		set.list = append(set.list, ep)
 	}
 	j := &journal{store: n.store, id: downloadID(root, req.Out)}
+	n.startHaves(ctx, root, m, j)
+	defer n.haves.finish(root)
 	res, err := fetch.Run(ctx, fetch.Config{
-		Manifest: m, Dest: req.Out, Sources: set.list, Journal: j,
+		Manifest: m, Dest: req.Out, Sources: bindRoot(set.list, root, m), Journal: j,
 		Log:       n.log.With("subsystem", "fetch"),
 		Progress:  func(p fetch.Progress) { report(toAPIProgress(p)) },
-		Committed: func(w []fetch.WrittenChunk) { n.servePartial(ctx, w) },
+		Committed: func(w []fetch.WrittenChunk) { n.servePartial(ctx, root, w) },
 	})
 	out := toGetResult(root, res)
 	if err != nil {
@@ -304,13 +306,40 @@ func (n *Node) capDownload(req apitype.GetRequest) apitype.GetRequest {
 
 // servePartial indexes chunks a running download has verified and synced,
 // so other downloaders can fetch them from this node at once.
-func (n *Node) servePartial(ctx context.Context, w []fetch.WrittenChunk) {
+func (n *Node) servePartial(ctx context.Context, root cid.Cid, w []fetch.WrittenChunk) {
 	locs := make([]catalog.ChunkLocation, len(w))
+	idx := make([]uint64, len(w))
 	for i, c := range w {
+		idx[i] = c.Index
 		locs[i] = catalog.ChunkLocation{CID: c.CID, Loc: catalog.Location{Kind: catalog.Partial,
 			Path: c.Path, Offset: c.Offset, Size: c.Size, FileSize: c.Offset + int64(c.Size)}}
 	}
 	if err := n.store.PutLocations(context.WithoutCancel(ctx), locs); err != nil {
 		n.log.Warn("cannot serve partial download", "err", err)
+		return
 	}
+	n.haves.add(root, idx)
+}
+
+// startHaves announces a running download's verified chunks (the journal
+// of an earlier attempt included) to peers that ask.
+func (n *Node) startHaves(ctx context.Context, root cid.Cid, m *manifest.Manifest, j *journal) {
+	done, err := j.Load(ctx)
+	if err != nil {
+		done = nil
+	}
+	n.haves.start(root, uint64(m.NumChunks()), done)
+}
+
+// bindRoot wraps peer sources so the fetch engine can ask them which
+// chunks of this root they hold.
+func bindRoot(srcs []fetch.Source, root cid.Cid, m *manifest.Manifest) []fetch.Source {
+	out := make([]fetch.Source, len(srcs))
+	for i, s := range srcs {
+		if ps, ok := s.(*peerSource); ok {
+			s = &rootPeer{peerSource: ps, root: root, n: uint64(m.NumChunks())}
+		}
+		out[i] = s
+	}
+	return out
 }

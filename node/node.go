@@ -59,6 +59,7 @@ type Node struct {
 
 	mu        sync.Mutex
 	transfers map[*transfer]struct{}
+	haves     haveTable
 }
 
 // New opens the repo and starts the node.
@@ -97,7 +98,7 @@ func New(opts Options) (*Node, error) {
 		started: time.Now(), transfers: map[*transfer]struct{}{},
 	}
 	n.ctx, n.cancel = context.WithCancel(context.Background())
-	cs := &chunkServer{ctx: n.ctx, store: st, log: log.With("subsystem", "chunkserver"), rc: reg, ceiling: opts.RateControl}
+	cs := &chunkServer{ctx: n.ctx, store: st, log: log.With("subsystem", "chunkserver"), rc: reg, ceiling: opts.RateControl, haves: n.haveList}
 	h.SetStreamHandler(wire.ProtocolID, cs.handle)
 	return n, nil
 }

@@ -426,3 +426,38 @@ func TestServeWhileDownloading(t *testing.T) {
 		t.Fatalf("C got nothing from B while B was downloading: %+v", res.Sources)
 	}
 }
+
+// C's only source is B, itself half way through its download: C takes what
+// B has, waits for B's have-map to grow, and completes when B does.
+func TestDownloadFromGrowingPeer(t *testing.T) {
+	data := make([]byte, 120*64<<10)
+	for i := range data {
+		data[i] = byte(i*13 + i>>16)
+	}
+	root, blocks := nodetest.Content(t, "ds", map[string][]byte{"big.bin": data}, 64<<10)
+	seeder := nodetest.NewPeer(t, blocks)
+	release := make(chan struct{})
+	seeder.PauseAfter(60, release)
+	b, c := nodetest.New(t), nodetest.New(t)
+	bDone := make(chan error, 1)
+	go func() {
+		_, err := b.Get(context.Background(), apitype.GetRequest{CID: root.String(), Out: filepath.Join(t.TempDir(), "b"), Peers: []string{seeder.Addr()}}, nil)
+		bDone <- err
+	}()
+	for seeder.Served.Load() < 60 {
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.AfterFunc(3*time.Second, func() { close(release) })
+	dest := filepath.Join(t.TempDir(), "c")
+	res, err := c.Get(context.Background(), apitype.GetRequest{CID: root.String(), Out: dest, Peers: []string{nodetest.Addr(t, b)}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := <-bDone; err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(filepath.Join(dest, "big.bin"))
+	if string(got) != string(data) || res.Sources[1].Bytes != int64(len(data)) {
+		t.Fatalf("C's copy differs or not all from B: %+v", res.Sources)
+	}
+}

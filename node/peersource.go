@@ -160,16 +160,17 @@ func (cs *chunkStream) roundTrip(id uint64, c cid.Cid) ([]byte, error) {
 	}
 }
 
-// requestRate asks the peer to send this download with the given policy
-// and rates; it returns what the peer granted.
-func (ps *peerSource) requestRate(ctx context.Context, policy uint8, target, minRate uint64) (wire.Message, error) {
+// request sends one control request on a pooled stream and returns the
+// reply, which must be of type want.
+func (ps *peerSource) request(ctx context.Context, req wire.Message, want wire.Type) (wire.Message, error) {
 	cs, id, err := ps.borrow(ctx)
 	if err != nil {
 		return wire.Message{}, err
 	}
+	req.ID = id
 	cs.pr.ctx = ctx
 	stop := context.AfterFunc(ctx, func() { _ = cs.s.SetDeadline(time.Now()) })
-	m, err := cs.exchange(wire.Message{Type: wire.TypeRate, ID: id, Policy: policy, Target: target, MinRate: minRate})
+	m, err := cs.exchange(req)
 	if !stop() || err != nil {
 		_ = cs.s.Reset()
 		return wire.Message{}, err
@@ -178,8 +179,14 @@ func (ps *peerSource) requestRate(ctx context.Context, policy uint8, target, min
 	if m.Type == wire.TypeError {
 		return m, fmt.Errorf("peer refused: %s", m.Text)
 	}
-	if m.Type != wire.TypeRateOK {
+	if m.Type != want {
 		return m, fmt.Errorf("%w: unexpected reply type %d", wire.ErrMalformed, m.Type)
 	}
 	return m, nil
+}
+
+// requestRate asks the peer to send this download with the given policy
+// and rates; it returns what the peer granted.
+func (ps *peerSource) requestRate(ctx context.Context, policy uint8, target, minRate uint64) (wire.Message, error) {
+	return ps.request(ctx, wire.Message{Type: wire.TypeRate, Policy: policy, Target: target, MinRate: minRate}, wire.TypeRateOK)
 }

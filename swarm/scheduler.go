@@ -45,6 +45,7 @@ const (
 
 type source struct {
 	has       func(idx int) bool // nil: holds everything
+	growing   bool               // its holdings may grow (a peer still downloading)
 	missing   bitset             // chunks it said it lacks
 	cursor    int                // every chunk below it was done, in flight or unservable when passed
 	retry     intHeap            // chunks below cursor that came back to pending
@@ -94,6 +95,21 @@ func (s *Scheduler) AddSource(id SourceID, has func(idx int) bool) {
 	s.sources[id] = &source{has: has, missing: newBitset(len(s.state))}
 }
 
+// UpdateHas replaces what source id holds, e.g. a fresh have-map from a
+// peer that is itself downloading; growing says it may hold more later
+// (such a source keeps the download from being declared stuck). Chunks it
+// said it lacked become eligible again.
+func (s *Scheduler) UpdateHas(id SourceID, has func(idx int) bool, growing bool) {
+	src := s.sources[id]
+	if src == nil {
+		return
+	}
+	src.has, src.growing = has, growing
+	src.missing = newBitset(len(s.state))
+	src.cursor = 0
+	src.retry = intHeap{}
+}
+
 // SetLimit caps how many requests source id may have in flight (its
 // pipelining depth); 0 removes the cap. The caller sizes it to the source's
 // bandwidth-delay product.
@@ -102,6 +118,9 @@ func (s *Scheduler) SetLimit(id SourceID, n int) {
 		src.limit = n
 	}
 }
+
+// InFlight is the number of chunks being fetched.
+func (s *Scheduler) InFlight() int { return len(s.inflight) }
 
 // Done reports whether every chunk is done.
 func (s *Scheduler) Done() bool { return s.left == 0 }
@@ -284,6 +303,9 @@ func (s *Scheduler) Stuck() bool {
 	for _, src := range s.sources {
 		if src.banned {
 			continue
+		}
+		if src.growing {
+			return false // it may get what is missing; the caller bounds the wait
 		}
 		if _, found := s.pickPending(src); found {
 			return false

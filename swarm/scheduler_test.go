@@ -183,3 +183,24 @@ func TestLimitCapsInFlight(t *testing.T) {
 		t.Fatal("no request after one finished")
 	}
 }
+
+func TestUpdateHas(t *testing.T) {
+	s := New(4, nil)
+	s.AddSource(1, func(i int) bool { return i < 2 })
+	s.UpdateHas(1, func(i int) bool { return i < 2 }, true)
+	a, _, _ := s.Next(1, t0)
+	b, _, _ := s.Next(1, t0)
+	s.Completed(1, a, 1)
+	s.Completed(1, b, 1)
+	if _, ok, _ := s.Next(1, t0); ok {
+		t.Fatal("got a chunk the source lacks")
+	}
+	if s.Stuck() {
+		t.Fatal("stuck while the only source is still growing")
+	}
+	s.UpdateHas(1, nil, false) // it finished its own download
+	c, ok, _ := s.Next(1, t0)
+	if !ok || c != 2 {
+		t.Fatalf("after update: %d %v", c, ok)
+	}
+}

@@ -33,7 +33,19 @@ const (
 	TypeError    Type = 4 // the responder failed; code and text
 	TypeRate     Type = 5 // requester asks for a sending policy and rates
 	TypeRateOK   Type = 6 // responder applied them (possibly capped)
+	TypeHave     Type = 7 // which chunks of a root do you hold?
+	TypeHaveList Type = 8 // none, all, or a bitfield of chunk indexes
 )
+
+// Have states carried by TypeHaveList.
+const (
+	HaveNone    uint8 = 0 // nothing of that root
+	HaveAll     uint8 = 1 // every chunk
+	HavePartial uint8 = 2 // the chunks set in Bits; a download is running, it grows
+)
+
+// MaxHaveChunks caps the bitfield of a TypeHaveList.
+const MaxHaveChunks = 8 * MaxBlock
 
 // Error codes carried by TypeError.
 const (
@@ -58,6 +70,12 @@ type Message struct {
 	Policy  uint8
 	Target  uint64
 	MinRate uint64
+	// TypeHaveList: State (HaveNone, HaveAll, HavePartial) and, for
+	// HavePartial, Count chunks with Bits holding ceil(Count/8) bytes
+	// (bit i%8 of byte i/8 set: chunk i held). TypeHave uses CID.
+	State uint8
+	Count uint64
+	Bits  []byte
 }
 
 func malformed(format string, a ...any) error {
@@ -85,9 +103,9 @@ func appendBody(dst []byte, m *Message) ([]byte, error) {
 	dst = append(dst, byte(m.Type))
 	dst = binary.AppendUvarint(dst, m.ID)
 	switch m.Type {
-	case TypeGet:
+	case TypeGet, TypeHave:
 		if !m.CID.Defined() {
-			return nil, malformed("get without CID")
+			return nil, malformed("request without CID")
 		}
 		b := m.CID.Bytes()
 		dst = binary.AppendUvarint(dst, uint64(len(b)))
@@ -98,6 +116,15 @@ func appendBody(dst []byte, m *Message) ([]byte, error) {
 		}
 		dst = append(dst, m.Data...)
 	case TypeNotFound:
+	case TypeHaveList:
+		if m.State == HavePartial && (m.Count > MaxHaveChunks || uint64(len(m.Bits)) != (m.Count+7)/8) {
+			return nil, malformed("have bitfield of %d bytes for %d chunks", len(m.Bits), m.Count)
+		}
+		dst = append(dst, m.State)
+		if m.State == HavePartial {
+			dst = binary.AppendUvarint(dst, m.Count)
+			dst = append(dst, m.Bits...)
+		}
 	case TypeRate, TypeRateOK:
 		dst = append(dst, m.Policy)
 		dst = binary.AppendUvarint(dst, m.Target)
@@ -136,8 +163,10 @@ func Decode(body []byte) (Message, error) {
 
 func decodePayload(m *Message, rest []byte) error {
 	switch m.Type {
-	case TypeGet:
+	case TypeGet, TypeHave:
 		return decodeGet(m, rest)
+	case TypeHaveList:
+		return decodeHaveList(m, rest)
 	case TypeBlock:
 		if len(rest) > MaxBlock {
 			return malformed("block of %d bytes exceeds %d", len(rest), MaxBlock)
@@ -216,5 +245,34 @@ func decodeRate(m *Message, rest []byte) error {
 		return malformed("trailing bytes after rate")
 	}
 	m.Target, m.MinRate = target, minRate
+	return nil
+}
+
+func decodeHaveList(m *Message, rest []byte) error {
+	if len(rest) < 1 {
+		return malformed("have list without state")
+	}
+	m.State = rest[0]
+	switch m.State {
+	case HaveNone, HaveAll:
+		if len(rest) != 1 {
+			return malformed("trailing bytes after have state")
+		}
+		return nil
+	case HavePartial:
+	default:
+		return malformed("unknown have state %d", m.State)
+	}
+	r, n, err := uvarint(rest[1:])
+	if err != nil {
+		return err
+	}
+	if n > MaxHaveChunks || uint64(len(r)) != (n+7)/8 {
+		return malformed("have bitfield of %d bytes for %d chunks", len(r), n)
+	}
+	if n%8 != 0 && len(r) > 0 && r[len(r)-1]>>(n%8) != 0 {
+		return malformed("bits set past the last chunk")
+	}
+	m.Count, m.Bits = n, r
 	return nil
 }

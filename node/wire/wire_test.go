@@ -39,6 +39,9 @@ func seeds(t testing.TB) []Message {
 		{Type: TypeError, ID: 9, Code: CodeBusy, Text: "busy"},
 		{Type: TypeRate, ID: 10, Policy: 2, Target: 25e6, MinRate: 1e6},
 		{Type: TypeRateOK, ID: 10, Policy: 1, Target: 12e6},
+		{Type: TypeHave, ID: 11, CID: testCID(t)},
+		{Type: TypeHaveList, ID: 11, State: HaveAll},
+		{Type: TypeHaveList, ID: 12, State: HavePartial, Count: 11, Bits: []byte{0xff, 0x05}},
 	}
 }
 
@@ -58,7 +61,8 @@ func TestRoundTrip(t *testing.T) {
 		}
 		if got.Type != m.Type || got.ID != m.ID || !got.CID.Equals(m.CID) ||
 			!bytes.Equal(got.Data, m.Data) || got.Code != m.Code || got.Text != m.Text ||
-			got.Policy != m.Policy || got.Target != m.Target || got.MinRate != m.MinRate {
+			got.Policy != m.Policy || got.Target != m.Target || got.MinRate != m.MinRate ||
+			got.State != m.State || got.Count != m.Count || !bytes.Equal(got.Bits, m.Bits) {
 			t.Fatalf("round trip: got %+v want %+v", got, m)
 		}
 	}

@@ -21,27 +21,31 @@ type engine struct {
 	resumed int64
 	total   int64
 
-	mu       sync.Mutex
-	sched    *swarm.Scheduler
-	changed  chan struct{} // closed and replaced on every state change
-	copies   map[int]map[swarm.SourceID]context.CancelFunc
-	meters   []depthMeter // per source
-	fetched  int64
-	unsynced []uint64 // verified and written, not yet journaled
-	err      error
-	cancel   context.CancelFunc
+	mu           sync.Mutex
+	sched        *swarm.Scheduler
+	changed      chan struct{} // closed and replaced on every state change
+	copies       map[int]map[swarm.SourceID]context.CancelFunc
+	meters       []depthMeter // per source
+	growing      []bool       // per source: it is itself downloading
+	lastProgress time.Time
+	fetched      int64
+	unsynced     []uint64 // verified and written, not yet journaled
+	err          error
+	cancel       context.CancelFunc
 }
 
 func newEngine(cfg Config, l *layout, done []uint64) *engine {
 	e := &engine{
-		cfg:     cfg,
-		l:       l,
-		started: time.Now(),
-		total:   cfg.Manifest.TotalSize(),
-		sched:   swarm.New(len(l.refs), done),
-		changed: make(chan struct{}),
-		copies:  map[int]map[swarm.SourceID]context.CancelFunc{},
-		meters:  make([]depthMeter, len(cfg.Sources)),
+		cfg:          cfg,
+		l:            l,
+		started:      time.Now(),
+		total:        cfg.Manifest.TotalSize(),
+		sched:        swarm.New(len(l.refs), done),
+		changed:      make(chan struct{}),
+		copies:       map[int]map[swarm.SourceID]context.CancelFunc{},
+		meters:       make([]depthMeter, len(cfg.Sources)),
+		growing:      make([]bool, len(cfg.Sources)),
+		lastProgress: time.Now(),
 	}
 	for _, i := range done {
 		if i < uint64(len(l.refs)) {
@@ -72,10 +76,12 @@ func (e *engine) run(parent context.Context) error {
 	ctx, cancel := context.WithCancel(parent)
 	e.cancel = cancel
 	defer cancel()
+	e.askHaves(ctx, true)
 	var workers, keeper sync.WaitGroup
 	stopKeeper := make(chan struct{})
-	keeper.Add(1)
+	keeper.Add(2)
 	go func() { defer keeper.Done(); e.housekeep(context.WithoutCancel(parent), stopKeeper) }()
+	go func() { defer keeper.Done(); e.haveLoop(ctx, stopKeeper) }()
 	for i := range e.cfg.Sources {
 		for range e.cfg.Depth {
 			workers.Add(1)
@@ -201,6 +207,7 @@ func (e *engine) deliver(fctx context.Context, id swarm.SourceID, idx int, data 
 	case err == nil:
 		if e.sched.Completed(id, idx, int64(len(data))) {
 			e.meters[id].delivered(int64(len(data)), lat, time.Now())
+			e.lastProgress = time.Now()
 			e.fetched += int64(len(data))
 			e.unsynced = append(e.unsynced, uint64(idx))
 			for _, c := range e.copies[idx] {

@@ -27,6 +27,13 @@ type Source interface {
 	Fetch(ctx context.Context, c cid.Cid) ([]byte, error)
 }
 
+// Haver is a Source that can tell which chunks of this download it holds:
+// has is nil when it holds them all; growing says it is itself downloading
+// and may hold more later (it is asked again every few seconds).
+type Haver interface {
+	Have(ctx context.Context) (has func(idx int) bool, growing bool, err error)
+}
+
 // Journal persists which chunks of this download are verified and durably
 // written. Add is called only after the chunks' bytes were synced to disk.
 type Journal interface {
@@ -41,6 +48,9 @@ const (
 	DefaultRequestTimeout = 30 * time.Minute // a backstop: sources enforce their own idle timeouts
 	commitEvery           = 100 * time.Millisecond
 	progressEvery         = 250 * time.Millisecond
+	haveEvery             = 2 * time.Second  // growing sources are asked again this often
+	haveTimeout           = 10 * time.Second // for one have query
+	stallTimeout          = 60 * time.Second // nothing in flight, nothing done: give up waiting for growing sources
 )
 
 // Config describes one download.
@@ -63,6 +73,7 @@ type Config struct {
 
 // WrittenChunk is a verified chunk in a partial file of a running download.
 type WrittenChunk struct {
+	Index  uint64 // position in the download's chunk list
 	CID    cid.Cid
 	Path   string
 	Offset int64

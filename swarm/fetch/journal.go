@@ -28,6 +28,7 @@ func (e *engine) housekeep(ctx context.Context, stop <-chan struct{}) {
 			}
 		case now := <-progressT.C:
 			e.resize(now)
+			e.checkStall(now)
 			e.report()
 		}
 	}

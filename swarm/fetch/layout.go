@@ -190,7 +190,7 @@ func (l *layout) written(idx []uint64) []WrittenChunk {
 	out := make([]WrittenChunk, len(idx))
 	for i, j := range idx {
 		r := l.refs[j]
-		out[i] = WrittenChunk{CID: l.cids[j], Path: l.pathOf(r.entry), Offset: r.offset, Size: r.size}
+		out[i] = WrittenChunk{Index: j, CID: l.cids[j], Path: l.pathOf(r.entry), Offset: r.offset, Size: r.size}
 	}
 	return out
 }
