@@ -56,6 +56,8 @@ func allowed(pkg, imp string) bool {
 		return strings.HasPrefix(rel, "node/store")
 	case rel == "ratectl" || rel == "ratectl/wire" || rel == "swarm":
 		return std
+	case rel == "ratectl/session":
+		return std || has(mod+"/ratectl", "golang.org/x/sys", "golang.org/x/net")
 	case rel == "chunker" || rel == "chunker/manifest":
 		return std || has("github.com/ipfs/go-cid", "github.com/multiformats/go-multihash", "github.com/zeebo/blake3", mod+"/chunker")
 	case rel == "swarm/fetch":
@@ -111,6 +113,8 @@ func TestImportRules(t *testing.T) {
 		{mod + "/node", "github.com/dgraph-io/badger/v4", false},
 		{mod + "/node/store", "github.com/dgraph-io/badger/v4", true},
 		{mod + "/ratectl", "golang.org/x/sys/unix", false},
+		{mod + "/ratectl/session", "github.com/libp2p/go-libp2p/core/host", false},
+		{mod + "/ratectl/session", mod + "/ratectl/wire", true},
 		{mod + "/swarm/fetch", mod + "/node", false},
 		{mod + "/cmd/swarm/cli", mod + "/node/store", false},
 		{mod + "/cmd/swarm/cli", mod + "/node/apiclient", true},
