@@ -283,7 +283,12 @@ func (e *engine) sourceStats() []SourceStat {
 func (e *engine) resize(now time.Time) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	// The average chunk, not the nominal size: a tree of small files has
+	// many short chunks, and needs as many more requests in flight.
 	chunk := int64(e.cfg.Manifest.ChunkSize)
+	if n := e.cfg.Manifest.NumChunks(); n > 0 {
+		chunk = max(1, e.total/n)
+	}
 	for i := range e.meters {
 		e.meters[i].tick(now)
 		e.sched.SetLimit(swarm.SourceID(i), e.meters[i].depth(chunk, e.cfg.Depth))
