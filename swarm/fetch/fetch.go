@@ -44,7 +44,9 @@ type Journal interface {
 
 // Defaults.
 const (
-	DefaultDepth          = 32               // most requests in flight per source; the actual depth follows its bandwidth-delay product
+	DefaultDepth          = 32       // most requests in flight per source for 1 MiB chunks; the actual depth follows its bandwidth-delay product
+	maxInFlightBytes      = 32 << 20 // per source: bounds memory, and covers 1 Gbit/s x 250 ms
+	maxDepth              = 512
 	DefaultRequestTimeout = 30 * time.Minute // a backstop: sources enforce their own idle timeouts
 	commitEvery           = 100 * time.Millisecond
 	progressEvery         = 250 * time.Millisecond
@@ -115,7 +117,7 @@ func (c *Config) check() error {
 		return ErrNoSources
 	}
 	if c.Depth <= 0 {
-		c.Depth = DefaultDepth
+		c.Depth = defaultDepth(c.Manifest)
 	}
 	if c.RequestTimeout <= 0 {
 		c.RequestTimeout = DefaultRequestTimeout
@@ -173,4 +175,15 @@ func loadJournal(ctx context.Context, j Journal, l *layout) ([]uint64, error) {
 		return nil, fmt.Errorf("resetting download journal: %w", err)
 	}
 	return nil, nil
+}
+
+// defaultDepth allows about maxInFlightBytes per source: DefaultDepth
+// requests of full chunks, more for trees of small files.
+func defaultDepth(m *manifest.Manifest) int {
+	n := m.NumChunks()
+	if n == 0 {
+		return DefaultDepth
+	}
+	avg := max(1, m.TotalSize()/n)
+	return int(min(max(maxInFlightBytes/avg, DefaultDepth), maxDepth))
 }
