@@ -60,6 +60,7 @@ func (n *Node) Add(ctx context.Context, req apitype.AddRequest, progress func(ap
 	if err := n.store.AddPin(ctx, catalog.Pin{Name: name, Root: rootCID, Added: time.Now()}); err != nil {
 		return nil, err
 	}
+	n.provide(rootCID)
 	res := &apitype.AddResult{Root: rootCID.String(), Name: name, Bytes: m.TotalSize(),
 		Skipped: skipped, Seconds: time.Since(start).Seconds()}
 	for _, e := range m.Entries {

@@ -43,7 +43,7 @@ func (n *Node) Get(ctx context.Context, req apitype.GetRequest, progress func(ap
 	if err != nil {
 		return nil, err
 	}
-	set, err := n.sources(ctx, req.Peers)
+	set, err := n.sources(ctx, root, req.Peers)
 	if err != nil {
 		return nil, err
 	}
@@ -63,8 +63,10 @@ func (n *Node) Get(ctx context.Context, req apitype.GetRequest, progress func(ap
 	j := &journal{store: n.store, id: downloadID(root, req.Out)}
 	n.startHaves(ctx, root, m, j)
 	defer n.haves.finish(root)
+	more, stopSearch := n.searchMore(ctx, root, m, set)
+	defer stopSearch()
 	res, err := fetch.Run(ctx, fetch.Config{
-		Manifest: m, Dest: req.Out, Sources: bindRoot(set.list, root, m), Journal: j,
+		Manifest: m, Dest: req.Out, Sources: bindRoot(set.list, root, m), More: more, Journal: j,
 		Log:       n.log.With("subsystem", "fetch"),
 		Progress:  func(p fetch.Progress) { report(toAPIProgress(p)) },
 		Committed: func(w []fetch.WrittenChunk) { n.servePartial(ctx, root, w) },
@@ -110,13 +112,57 @@ type sourceSet struct {
 	unreachable []string
 }
 
-// sources connects to the named peers.
-func (n *Node) sources(ctx context.Context, addrs []string) (*sourceSet, error) {
+// sources connects to the named peers and to the providers the DHT finds
+// for root (the named peers are DHT entry points too).
+func (n *Node) sources(ctx context.Context, root cid.Cid, addrs []string) (*sourceSet, error) {
 	infos, err := parsePeers(addrs)
 	if err != nil {
 		return nil, err
 	}
 	set := &sourceSet{list: []fetch.Source{&localSource{store: n.store}}}
+	n.addPeers(ctx, set, infos)
+	if len(set.peers) == 0 {
+		// Nobody named answered: the DHT is the only hope, wait for it.
+		n.addPeers(ctx, set, n.findProviders(ctx, root, findTimeout, nil))
+	}
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	return set, nil
+}
+
+// searchMore looks for further providers in the background while the
+// download runs, and hands each one that answers to the fetch engine. The
+// returned func cancels the search, waits for it and closes its streams.
+func (n *Node) searchMore(ctx context.Context, root cid.Cid, m *manifest.Manifest, set *sourceSet) (<-chan fetch.Source, func()) {
+	if n.dht == nil || len(set.peers) == 0 {
+		return nil, func() {}
+	}
+	known := map[peer.ID]bool{}
+	for _, ps := range set.peers {
+		known[ps.peer] = true
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	more := make(chan fetch.Source)
+	found := &sourceSet{}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer close(more)
+		n.addPeers(ctx, found, n.findProviders(ctx, root, findTimeout, known))
+		for _, ps := range found.peers {
+			select {
+			case more <- &rootPeer{peerSource: ps, root: root, n: uint64(m.NumChunks())}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return more, func() { cancel(); <-done; found.close() }
+}
+
+// addPeers connects to peers and adds those that answered to set.
+func (n *Node) addPeers(ctx context.Context, set *sourceSet, infos []peer.AddrInfo) {
 	for _, ai := range infos {
 		if err := n.connect(ctx, ai); err != nil {
 			n.log.Warn("cannot reach peer", "peer", ai.ID, "err", err)
@@ -127,10 +173,6 @@ func (n *Node) sources(ctx context.Context, addrs []string) (*sourceSet, error) 
 		set.peers = append(set.peers, ps)
 		set.list = append(set.list, ps)
 	}
-	if ctx.Err() != nil {
-		return nil, ctx.Err()
-	}
-	return set, nil
 }
 
 func (s *sourceSet) close() {
@@ -185,7 +227,7 @@ func (n *Node) resolve(ctx context.Context, root cid.Cid, srcs []fetch.Source) (
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		reason := "no peer to ask (give --peer)"
+		reason := "no peer to ask (give --peer, or configure DHT bootstrap peers)"
 		if len(errs) > 0 {
 			reason = errors.Join(errs...).Error()
 		}
@@ -230,7 +272,11 @@ func (n *Node) adopt(ctx context.Context, m *manifest.Manifest, dest string, roo
 	if err := n.store.PutLocations(ctx, locs); err != nil {
 		return err
 	}
-	return n.store.AddPin(ctx, catalog.Pin{Name: m.Name, Root: root, Added: time.Now()})
+	if err := n.store.AddPin(ctx, catalog.Pin{Name: m.Name, Root: root, Added: time.Now()}); err != nil {
+		return err
+	}
+	n.provide(root)
+	return nil
 }
 
 func toAPIProgress(p fetch.Progress) apitype.Progress {

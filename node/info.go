@@ -24,7 +24,7 @@ func (n *Node) Ls(ctx context.Context, rootStr string, peers []string) (*apitype
 	if err != nil {
 		return nil, err
 	}
-	set, err := n.sources(ctx, peers)
+	set, err := n.sources(ctx, root, peers)
 	if err != nil {
 		return nil, err
 	}

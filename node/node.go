@@ -13,6 +13,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/host"
 
 	"github.com/swarm-project/swarm/catalog"
+	"github.com/swarm-project/swarm/catalog/dht"
 	"github.com/swarm-project/swarm/node/config"
 	"github.com/swarm-project/swarm/node/store"
 	"github.com/swarm-project/swarm/node/wire"
@@ -31,6 +32,11 @@ type Options struct {
 	// RateControl sets the policy and rates of the swarmrc transport for
 	// what this node sends (zero value: fair, no ceiling).
 	RateControl ratectl.Config
+	// Bootstrap adds DHT bootstrap peers to the config's; MDNS turns on LAN
+	// discovery; NoDiscovery keeps the node out of the DHT altogether.
+	Bootstrap   []string
+	MDNS        bool
+	NoDiscovery bool
 	// MaxDownloadRate (bytes/s, 0: none) caps what this node's downloads
 	// ask their swarmrc peers for, split evenly across the peers.
 	MaxDownloadRate float64
@@ -41,14 +47,16 @@ type Options struct {
 
 // Node is a running Swarm node.
 type Node struct {
-	repo    string
-	cfg     config.Config
-	host    host.Host
-	store   catalog.Store
-	log     *slog.Logger
-	started time.Time
-	rc      *rcp2p.Registry // live swarmrc sessions
-	maxDown float64
+	repo      string
+	cfg       config.Config
+	host      host.Host
+	store     catalog.Store
+	log       *slog.Logger
+	started   time.Time
+	rc        *rcp2p.Registry // live swarmrc sessions
+	maxDown   float64
+	dht       *dht.DHT // nil without discovery
+	listening bool
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -100,6 +108,13 @@ func New(opts Options) (*Node, error) {
 	n.ctx, n.cancel = context.WithCancel(context.Background())
 	cs := &chunkServer{ctx: n.ctx, store: st, log: log.With("subsystem", "chunkserver"), rc: reg, ceiling: opts.RateControl, haves: n.haveList}
 	h.SetStreamHandler(wire.ProtocolID, cs.handle)
+	n.listening = len(listen) > 0
+	if !opts.NoDiscovery {
+		if err := n.startDiscovery(opts, n.listening); err != nil {
+			n.Close()
+			return nil, fmt.Errorf("starting discovery: %w", err)
+		}
+	}
 	return n, nil
 }
 

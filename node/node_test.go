@@ -461,3 +461,36 @@ func TestDownloadFromGrowingPeer(t *testing.T) {
 		t.Fatalf("C's copy differs or not all from B: %+v", res.Sources)
 	}
 }
+
+// Discovery: C names no peer; it joins the private DHT through B and finds
+// A, which announced the root when it added it.
+func TestGetFindsProvidersInDHT(t *testing.T) {
+	a := nodetest.New(t)
+	newWithBootstrap := func(boot string) *node.Node {
+		n, err := node.New(node.Options{Repo: nodetest.TestingConfig(t), Log: nodetest.Logger(t), Bootstrap: []string{boot}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { n.Close() })
+		return n
+	}
+	b := newWithBootstrap(nodetest.AddrOf(t, a, "/tcp/"))
+	c := newWithBootstrap(nodetest.AddrOf(t, b, "/tcp/"))
+	src, root := addTree(t, a)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		dest := filepath.Join(t.TempDir(), "copy")
+		res, err := c.Get(context.Background(), apitype.GetRequest{CID: root, Out: dest}, nil)
+		if err == nil {
+			nodetest.SameTree(t, src, dest)
+			if len(res.Sources) < 2 || res.Sources[1].Bytes == 0 {
+				t.Fatalf("sources %+v", res.Sources)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("C never found the root through the DHT: %v", err)
+		}
+		time.Sleep(500 * time.Millisecond) // the announcement may still be on its way
+	}
+}

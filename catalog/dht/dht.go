@@ -10,7 +10,6 @@ import (
 	kaddht "github.com/libp2p/go-libp2p-kad-dht"
 	pb "github.com/libp2p/go-libp2p-kad-dht/pb"
 	"github.com/libp2p/go-libp2p/core/host"
-	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/swarm-project/swarm/catalog"
 )
@@ -92,15 +91,6 @@ func (d *DHT) Close() error {
 
 // RoutingTableSize is the number of DHT servers in the routing table.
 func (d *DHT) RoutingTableSize() int { return d.kad.RoutingTable().Size() }
-
-// FindPeer looks up the addresses of a peer by its ID (for --peer given
-// without addresses).
-func (d *DHT) FindPeer(ctx context.Context, id peer.ID) (peer.AddrInfo, error) {
-	if d.isClosed() {
-		return peer.AddrInfo{}, ErrClosed
-	}
-	return d.kad.FindPeer(ctx, id)
-}
 
 func (d *DHT) isClosed() bool {
 	d.mu.Lock()

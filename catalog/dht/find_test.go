@@ -75,9 +75,37 @@ func TestFindNobodyHasIt(t *testing.T) {
 	if err := c.dhts[1].Provide(context.Background(), testRoot(t, "something else")); err != nil {
 		t.Fatal(err)
 	}
-	ais, err := findBounded(t, c.dhts[3], testRoot(t, "nobody has this"), 5, 3*time.Second)
-	if !errors.Is(err, catalog.ErrNoProviders) || len(ais) != 0 {
-		t.Fatalf("FindProviders = %v, %v; want ErrNoProviders", ais, err)
+	absent := testRoot(t, "nobody has this")
+	ais, err := findBounded(t, c.dhts[3], absent, 5, 3*time.Second)
+	if !errors.Is(err, catalog.ErrNoProviders) || !errors.Is(err, context.DeadlineExceeded) || len(ais) != 0 {
+		t.Fatalf("FindProviders = %v, %v; want ErrNoProviders after the deadline", ais, err)
+	}
+	// Without a deadline the search is bounded by its lookup rounds.
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.dhts[3].FindProviders(context.Background(), absent, 5)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, catalog.ErrNoProviders) || errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("FindProviders without deadline: %v; want ErrNoProviders alone", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("FindProviders without a deadline did not return")
+	}
+}
+
+// A record that arrives while the search is on is found: a lookup that
+// finds nothing is repeated.
+func TestFindWaitsForLateRecord(t *testing.T) {
+	c := newCluster(t, 3, Config{})
+	root := testRoot(t, "late")
+	late := time.AfterFunc(300*time.Millisecond, func() { _ = c.dhts[1].Provide(context.Background(), root) })
+	defer late.Stop()
+	ais, err := findBounded(t, c.dhts[2], root, 1, 5*time.Second)
+	if err != nil || len(ais) != 1 || ais[0].ID != c.hosts[1].ID() {
+		t.Fatalf("found %v, %v; want node 1", ais, err)
 	}
 }
 
@@ -102,16 +130,28 @@ func TestFindSkipsSelfAndHonoursLimit(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	ais, err := findBounded(t, c.dhts[1], root, 10, 5*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := map[peer.ID]bool{}
-	for _, ai := range ais {
-		got[ai.ID] = true
-	}
-	if got[c.hosts[1].ID()] || !got[c.hosts[2].ID()] || !got[c.hosts[3].ID()] || len(ais) != 2 {
-		t.Fatalf("node 1 found %v; want nodes 2 and 3, not itself", ais)
+	// Records are stored asynchronously by the peers that receive them, so
+	// a search right after Provide may see only some providers: search
+	// again until both others are seen.
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		ais, err := findBounded(t, c.dhts[1], root, 10, 5*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[peer.ID]bool{}
+		for _, ai := range ais {
+			got[ai.ID] = true
+		}
+		if got[c.hosts[1].ID()] || len(got) != len(ais) {
+			t.Fatalf("node 1 found %v: itself, or a provider twice", ais)
+		}
+		if got[c.hosts[2].ID()] && got[c.hosts[3].ID()] && len(ais) == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("node 1 found %v; want nodes 2 and 3", ais)
+		}
 	}
 	if ais, err := findBounded(t, c.dhts[0], root, 1, 5*time.Second); err != nil || len(ais) != 1 {
 		t.Fatalf("limit 1: %v, %v", ais, err)

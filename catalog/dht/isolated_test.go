@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/libp2p/go-libp2p"
 	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/swarm-project/swarm/catalog"
@@ -32,7 +33,7 @@ func TestIsolatedNode(t *testing.T) {
 	if len(st) != 1 || st[0].Peers != 0 || !errors.Is(st[0].Err, ErrNoPeers) {
 		t.Fatalf("roots = %+v; want one pending root with ErrNoPeers", st)
 	}
-	ais, err := findBounded(t, d, root, 1, 3*time.Second)
+	ais, err := findBounded(t, d, root, 1, time.Second)
 	if !errors.Is(err, catalog.ErrNoProviders) || len(ais) != 0 {
 		t.Fatalf("FindProviders alone = %v, %v; want ErrNoProviders", ais, err)
 	}
@@ -48,5 +49,19 @@ func TestBootstrapUnreachable(t *testing.T) {
 	defer cancel()
 	if err := d.Bootstrap(ctx); !errors.Is(err, ErrBootstrap) {
 		t.Fatalf("Bootstrap = %v; want ErrBootstrap", err)
+	}
+}
+
+// A host that listens nowhere (the embedded, dial-only node) cannot be a
+// provider: Provide says so instead of announcing an undialable record.
+func TestProvideWithoutListenAddresses(t *testing.T) {
+	h, err := libp2p.New(libp2p.NoListenAddrs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = h.Close() })
+	d := newDHT(t, h, Config{})
+	if err := d.Provide(context.Background(), testRoot(t, "dial-only")); !errors.Is(err, ErrNoAddresses) {
+		t.Fatalf("Provide = %v; want ErrNoAddresses", err)
 	}
 }

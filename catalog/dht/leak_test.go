@@ -39,7 +39,7 @@ func TestCloseLeavesNoGoroutines(t *testing.T) {
 		if _, err := findBounded(t, c.dhts[2], root, 1, 5*time.Second); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := findBounded(t, c.dhts[2], testRoot(t, "absent"), 1, 2*time.Second); err == nil {
+		if _, err := findBounded(t, c.dhts[2], testRoot(t, "absent"), 1, 500*time.Millisecond); err == nil {
 			t.Fatal("found an absent root")
 		}
 		for i, d := range c.dhts {

@@ -10,6 +10,7 @@
 //
 // mDNS is unauthenticated: anyone on the LAN can announce any peer ID and
 // address. A connection authenticates the peer ID (Noise/TLS), so a false
-// announcement costs one failed dial, and only addresses that led to an
-// authenticated connection are kept in the peerstore.
+// announcement costs one failed dial; only addresses that led to an
+// authenticated connection are kept in the peerstore for long (host.Connect
+// itself remembers the addresses it tries for two minutes).
 package mdns

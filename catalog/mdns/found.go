@@ -76,6 +76,12 @@ func (s *Service) dialLoop() {
 // dial connects to one discovered peer and, once the connection has
 // authenticated its ID, keeps its LAN addresses in the peerstore.
 func (s *Service) dial(ai peer.AddrInfo) {
+	if !s.yield(ai.ID) {
+		return
+	}
+	if s.host.Network().Connectedness(ai.ID) == network.Connected {
+		return // the other side dialled us
+	}
 	ctx, cancel := context.WithTimeout(s.ctx, dialTimeout)
 	defer cancel()
 	if err := s.connect(ctx, ai); err != nil {
@@ -84,4 +90,23 @@ func (s *Service) dial(ai peer.AddrInfo) {
 	}
 	s.host.Peerstore().AddAddrs(ai.ID, ai.Addrs, addrTTL)
 	s.log.Info("mdns: connected to LAN peer", "peer", ai.ID)
+}
+
+// yield makes the side with the greater peer ID wait before dialling. Two
+// peers usually hear each other's mDNS answers at the same moment; if both
+// dialled at once, TCP port reuse would turn the two dials into one
+// simultaneous open that fails on both sides (each end sends a TLS/Noise
+// ClientHello). It reports false if the service closed meanwhile.
+func (s *Service) yield(p peer.ID) bool {
+	if s.host.ID() < p {
+		return true
+	}
+	t := time.NewTimer(s.yieldDelay)
+	defer t.Stop()
+	select {
+	case <-s.ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
 }

@@ -22,6 +22,7 @@ func TestFoundPeerIsConnected(t *testing.T) {
 	}
 	defer sub.Close()
 	s := newService(t, a)
+	s.yieldDelay = 0
 	startDialersOnly(t, s)
 	s.HandlePeerFound(peer.AddrInfo{ID: b.ID(), Addrs: b.Addrs()})
 	timeout := time.After(10 * time.Second)
@@ -39,6 +40,7 @@ func TestFoundPeerIsConnected(t *testing.T) {
 func TestPeerstoreKeepsOnlyDialledAddresses(t *testing.T) {
 	h := newHost(t)
 	s := newService(t, h)
+	s.yieldDelay = 0
 	good, bad := fakePeer(t), fakePeer(t)
 	s.UseConnect(func(_ context.Context, ai peer.AddrInfo) error {
 		if ai.ID == bad.ID {
@@ -110,6 +112,7 @@ func TestDialsBoundedAndCloseWaits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	s.yieldDelay = 0
 	started := make(chan peer.ID, 16)
 	s.UseConnect(func(ctx context.Context, ai peer.AddrInfo) error {
 		started <- ai.ID
@@ -138,5 +141,43 @@ func TestDialsBoundedAndCloseWaits(t *testing.T) {
 	}
 	if err := s.Close(); err != nil {
 		t.Fatalf("second Close: %v", err)
+	}
+}
+
+// Of two peers that hear each other, the one with the smaller ID dials at
+// once and the other waits, so they do not dial each other simultaneously.
+func TestGreaterIDYields(t *testing.T) {
+	h := newHost(t)
+	s, err := New(h, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.yieldDelay = time.Hour
+	var dialled []peer.ID // written by dial, read after it returned
+	s.UseConnect(func(_ context.Context, ai peer.AddrInfo) error {
+		dialled = append(dialled, ai.ID)
+		return nil
+	})
+	var lower, greater peer.AddrInfo
+	for lower.ID == "" || greater.ID == "" {
+		p := fakePeer(t)
+		if p.ID < h.ID() {
+			lower = p
+		} else {
+			greater = p
+		}
+	}
+	s.dial(greater) // we have the smaller ID: no wait
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		s.dial(lower) // we have the greater ID: waits, then Close ends it
+	}()
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	<-done
+	if len(dialled) != 1 || dialled[0] != greater.ID {
+		t.Fatalf("dialled %v; want only the peer with the greater ID", dialled)
 	}
 }

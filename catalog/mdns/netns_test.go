@@ -4,6 +4,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"runtime"
 	"testing"
 	"time"
 
@@ -53,16 +54,22 @@ func TestMDNSInNamespace(t *testing.T) {
 }
 
 // discoverInNamespace is the test proper, run only inside the namespace.
+// Closing the services and hosts leaves no goroutine behind.
 func discoverInNamespace(t *testing.T) {
 	requireLoopbackOnly(t)
+	_ = newHost(t).Close() // starts libp2p's process-wide goroutines, if any
+	before := runtime.NumGoroutine()
 	a, b := newHost(t), newHost(t)
 	sub, err := a.EventBus().Subscribe(new(event.EvtPeerConnectednessChanged))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer sub.Close()
-	for _, h := range []*Service{newService(t, a), newService(t, b)} {
-		startDialersOnly(t, h)
+	services := []*Service{newService(t, a), newService(t, b)}
+	for _, s := range services {
+		if err := s.Start(); err != nil {
+			t.Fatal(err)
+		}
 	}
 	timeout := time.After(20 * time.Second)
 	for a.Network().Connectedness(b.ID()) != network.Connected {
@@ -72,6 +79,14 @@ func discoverInNamespace(t *testing.T) {
 			t.Fatal("the two hosts did not find each other over mDNS")
 		}
 	}
+	sub.Close()
+	for _, s := range services {
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, _ = a.Close(), b.Close()
+	waitGoroutines(t, before)
 }
 
 // requireLoopbackOnly refuses to go on unless every interface is loopback,

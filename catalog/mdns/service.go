@@ -24,6 +24,9 @@ const (
 	queueLen = 64
 	// dialTimeout bounds one connection attempt.
 	dialTimeout = 10 * time.Second
+	// yieldDelay is how long the side with the greater peer ID waits for the
+	// other to dial first (see Service.yield).
+	yieldDelay = 3 * time.Second
 	// redialAfter is the least time between two attempts on one peer.
 	redialAfter = 30 * time.Second
 	// addrTTL keeps a LAN peer's addresses after a connection ends.
@@ -41,10 +44,11 @@ var ErrStarted = errors.New("mdns: already started or closed")
 // it hears about. It owns its dialling goroutines: Close stops mDNS,
 // cancels the dials in progress and waits for them.
 type Service struct {
-	host    host.Host
-	log     *slog.Logger
-	connect ConnectFunc
-	mdns    libp2pmdns.Service
+	host       host.Host
+	log        *slog.Logger
+	connect    ConnectFunc
+	yieldDelay time.Duration
+	mdns       libp2pmdns.Service
 
 	queue  chan peer.AddrInfo
 	ctx    context.Context
@@ -66,11 +70,12 @@ func New(h host.Host, log *slog.Logger) (*Service, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := &Service{
-		host:     h,
-		log:      log,
-		connect:  h.Connect,
-		queue:    make(chan peer.AddrInfo, queueLen),
-		lastDial: make(map[peer.ID]time.Time),
+		host:       h,
+		log:        log,
+		connect:    h.Connect,
+		yieldDelay: yieldDelay,
+		queue:      make(chan peer.AddrInfo, queueLen),
+		lastDial:   make(map[peer.ID]time.Time),
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	return s, nil

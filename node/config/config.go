@@ -36,6 +36,12 @@ type Config struct {
 	Listen    []string `json:"listen"`
 	API       string   `json:"api"`        // HOST:PORT of the local API; port 0 picks one
 	ChunkSize int      `json:"chunk_size"` // bytes per chunk for `swarm add`
+	// Bootstrap are multiaddrs (with /p2p/ID) of peers to join the private
+	// DHT through; none by default (there is no public Swarm DHT).
+	Bootstrap []string `json:"bootstrap,omitempty"`
+	// MDNS announces and finds peers on the local network by multicast.
+	// Off by default: it sends traffic on every interface.
+	MDNS bool `json:"mdns,omitempty"`
 }
 
 // Default returns the configuration `swarm init` writes.

@@ -25,6 +25,7 @@ type engine struct {
 	sched        *swarm.Scheduler
 	changed      chan struct{} // closed and replaced on every state change
 	copies       map[int]map[swarm.SourceID]context.CancelFunc
+	sources      []Source     // grows when Config.More delivers
 	meters       []depthMeter // per source
 	growing      []bool       // per source: it is itself downloading
 	lastProgress time.Time
@@ -32,6 +33,8 @@ type engine struct {
 	unsynced     []uint64 // verified and written, not yet journaled
 	err          error
 	cancel       context.CancelFunc
+	expecting    bool          // Config.More is still open: do not declare the download stuck
+	finished     chan struct{} // closed once every chunk is done or the download failed
 }
 
 func newEngine(cfg Config, l *layout, done []uint64) *engine {
@@ -43,6 +46,9 @@ func newEngine(cfg Config, l *layout, done []uint64) *engine {
 		sched:        swarm.New(len(l.refs), done),
 		changed:      make(chan struct{}),
 		copies:       map[int]map[swarm.SourceID]context.CancelFunc{},
+		sources:      append([]Source(nil), cfg.Sources...),
+		finished:     make(chan struct{}),
+		expecting:    cfg.More != nil,
 		meters:       make([]depthMeter, len(cfg.Sources)),
 		growing:      make([]bool, len(cfg.Sources)),
 		lastProgress: time.Now(),
@@ -82,11 +88,12 @@ func (e *engine) run(parent context.Context) error {
 	keeper.Add(2)
 	go func() { defer keeper.Done(); e.housekeep(context.WithoutCancel(parent), stopKeeper) }()
 	go func() { defer keeper.Done(); e.haveLoop(ctx, stopKeeper) }()
-	for i := range e.cfg.Sources {
-		for range e.cfg.Depth {
-			workers.Add(1)
-			go func() { defer workers.Done(); e.slot(ctx, swarm.SourceID(i)) }()
-		}
+	for i, src := range e.sources {
+		e.startSlots(ctx, &workers, swarm.SourceID(i), src)
+	}
+	if e.cfg.More != nil {
+		workers.Add(1)
+		go func() { defer workers.Done(); e.takeMore(ctx, &workers) }()
 	}
 	workers.Wait()
 	close(stopKeeper)
@@ -117,7 +124,53 @@ func (e *engine) outcome(parent context.Context) error {
 }
 
 // slot is one request slot of one source: ask, fetch, verify, write, repeat.
-func (e *engine) slot(ctx context.Context, id swarm.SourceID) {
+// startSlots runs the request slots of one source.
+func (e *engine) startSlots(ctx context.Context, workers *sync.WaitGroup, id swarm.SourceID, src Source) {
+	for range e.cfg.Depth {
+		workers.Add(1)
+		go func() { defer workers.Done(); e.slot(ctx, id, src) }()
+	}
+}
+
+// takeMore adds the sources Config.More delivers while the download runs
+// (peers found by a DHT search that was still going when it started).
+// Its own slot in workers keeps Add legal until it returns.
+func (e *engine) takeMore(ctx context.Context, workers *sync.WaitGroup) {
+	defer func() {
+		e.mu.Lock()
+		e.expecting = false
+		e.broadcast()
+		e.mu.Unlock()
+	}()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-e.finished:
+			return
+		case src, ok := <-e.cfg.More:
+			if !ok {
+				return
+			}
+			e.startSlots(ctx, workers, e.addSource(ctx, src), src)
+		}
+	}
+}
+
+func (e *engine) addSource(ctx context.Context, src Source) swarm.SourceID {
+	e.mu.Lock()
+	id := swarm.SourceID(len(e.sources))
+	e.sources = append(e.sources, src)
+	e.meters = append(e.meters, depthMeter{})
+	e.growing = append(e.growing, false)
+	e.sched.AddSource(id, nil)
+	e.sched.SetLimit(id, min(initialDepth, e.cfg.Depth))
+	e.mu.Unlock()
+	e.askHave(ctx, int(id), src)
+	return id
+}
+
+func (e *engine) slot(ctx context.Context, id swarm.SourceID, src Source) {
 	for {
 		idx, fctx, cancel, wait, ok := e.next(ctx, id)
 		if !ok {
@@ -132,7 +185,7 @@ func (e *engine) slot(ctx context.Context, id swarm.SourceID) {
 			continue
 		}
 		start := time.Now()
-		data, err := e.cfg.Sources[id].Fetch(fctx, e.l.cids[idx])
+		data, err := src.Fetch(fctx, e.l.cids[idx])
 		e.deliver(fctx, id, idx, data, err, time.Since(start))
 		cancel()
 	}
@@ -158,7 +211,7 @@ func (e *engine) next(ctx context.Context, id swarm.SourceID) (int, context.Cont
 	if banned, _ := e.sched.Banned(id); banned {
 		return 0, nil, nil, nil, false
 	}
-	if e.sched.Stuck() {
+	if !e.expecting && e.sched.Stuck() {
 		e.fail(&UnavailableError{Missing: e.sched.Remaining(), Reasons: e.dropReasons()})
 		return 0, nil, nil, nil, false
 	}
@@ -210,6 +263,9 @@ func (e *engine) deliver(fctx context.Context, id swarm.SourceID, idx int, data 
 			e.lastProgress = time.Now()
 			e.fetched += int64(len(data))
 			e.unsynced = append(e.unsynced, uint64(idx))
+			if e.sched.Done() {
+				e.finish()
+			}
 			for _, c := range e.copies[idx] {
 				c() // endgame: the other copies lost
 			}
@@ -222,7 +278,7 @@ func (e *engine) deliver(fctx context.Context, id swarm.SourceID, idx int, data 
 }
 
 func (e *engine) failed(fctx context.Context, id swarm.SourceID, idx int, err error) {
-	name := e.cfg.Sources[id].Name()
+	name := e.sources[id].Name()
 	switch {
 	case errors.Is(err, chunker.ErrHashMismatch):
 		e.cfg.Log.Warn("source sent a corrupt chunk; dropping it", "source", name, "chunk", idx, "err", err)
@@ -249,8 +305,18 @@ func (e *engine) fail(err error) {
 	if e.err == nil {
 		e.err = err
 		e.cancel()
+		e.finish()
 	}
 	e.broadcast()
+}
+
+// finish closes finished once. Holds mu.
+func (e *engine) finish() {
+	select {
+	case <-e.finished:
+	default:
+		close(e.finished)
+	}
 }
 
 func (e *engine) broadcast() {
@@ -260,7 +326,7 @@ func (e *engine) broadcast() {
 
 func (e *engine) dropReasons() string {
 	var rs []string
-	for i, s := range e.cfg.Sources {
+	for i, s := range e.sources {
 		if banned, why := e.sched.Banned(swarm.SourceID(i)); banned {
 			rs = append(rs, s.Name()+": "+why)
 		}
@@ -270,8 +336,8 @@ func (e *engine) dropReasons() string {
 
 // sourceStats reports per-source totals. Holds mu.
 func (e *engine) sourceStats() []SourceStat {
-	out := make([]SourceStat, len(e.cfg.Sources))
-	for i, s := range e.cfg.Sources {
+	out := make([]SourceStat, len(e.sources))
+	for i, s := range e.sources {
 		b, n, why := e.sched.SourceStats(swarm.SourceID(i))
 		out[i] = SourceStat{Name: s.Name(), Bytes: b, Chunks: n, Dropped: why}
 	}

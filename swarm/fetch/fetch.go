@@ -57,9 +57,13 @@ const (
 
 // Config describes one download.
 type Config struct {
-	Manifest       *manifest.Manifest
-	Dest           string // final path of the file or directory; must not exist
-	Sources        []Source
+	Manifest *manifest.Manifest
+	Dest     string // final path of the file or directory; must not exist
+	Sources  []Source
+	// More, if set, delivers further sources while the download runs
+	// (e.g. a DHT search still going); the download is not declared stuck
+	// until it is closed.
+	More           <-chan Source
 	Journal        Journal
 	Depth          int           // most concurrent requests per source (DefaultDepth)
 	RequestTimeout time.Duration // per chunk request (DefaultRequestTimeout)
@@ -113,7 +117,7 @@ func (c *Config) check() error {
 	if c.Manifest == nil {
 		return fmt.Errorf("fetch: no manifest")
 	}
-	if len(c.Sources) == 0 && c.Manifest.NumChunks() > 0 {
+	if len(c.Sources) == 0 && c.More == nil && c.Manifest.NumChunks() > 0 {
 		return ErrNoSources
 	}
 	if c.Depth <= 0 {

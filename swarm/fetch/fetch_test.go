@@ -265,3 +265,33 @@ func TestAllSourcesDroppedIsAnError(t *testing.T) {
 		t.Fatal("destination exists")
 	}
 }
+
+// A source that turns up while the download runs (a DHT search still
+// going) joins it; until More closes, the download waits instead of
+// declaring itself stuck.
+func TestMoreSourcesJoin(t *testing.T) {
+	m, blocks, files := testTree(t)
+	more := make(chan Source, 1)
+	empty := &memSource{name: "empty", blocks: map[cid.Cid][]byte{}}
+	go func() {
+		time.Sleep(100 * time.Millisecond)
+		more <- &memSource{name: "late", blocks: blocks}
+		close(more)
+	}()
+	dest := filepath.Join(t.TempDir(), "out")
+	res, err := Run(context.Background(), Config{Manifest: m, Dest: dest, Sources: []Source{empty}, More: more, Journal: &memJournal{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkFiles(t, dest, files)
+	if len(res.Sources) != 2 || res.Sources[1].Bytes != m.TotalSize() {
+		t.Fatalf("%+v", res.Sources)
+	}
+	// More closed with nothing useful: a clear failure, not a hang.
+	none := make(chan Source)
+	close(none)
+	_, err = Run(context.Background(), Config{Manifest: m, Dest: filepath.Join(t.TempDir(), "o2"), Sources: []Source{empty}, More: none, Journal: &memJournal{}})
+	if !errors.Is(err, ErrUnavailable) {
+		t.Fatalf("got %v", err)
+	}
+}

@@ -11,24 +11,34 @@ import (
 // only those still growing) and updates the scheduler. A source that
 // cannot answer is assumed to hold everything it does not refuse.
 func (e *engine) askHaves(ctx context.Context, all bool) {
-	for i, src := range e.cfg.Sources {
-		h, ok := src.(Haver)
-		if !ok || (!all && !e.isGrowing(i)) {
-			continue
+	e.mu.Lock()
+	srcs := append([]Source(nil), e.sources...)
+	e.mu.Unlock()
+	for i, src := range srcs {
+		if all || e.isGrowing(i) {
+			e.askHave(ctx, i, src)
 		}
-		qctx, cancel := context.WithTimeout(ctx, haveTimeout)
-		has, growing, err := h.Have(qctx)
-		cancel()
-		if err != nil {
-			e.cfg.Log.Debug("have query failed", "source", src.Name(), "err", err)
-			continue
-		}
-		e.mu.Lock()
-		e.growing[i] = growing
-		e.sched.UpdateHas(swarm.SourceID(i), has, growing)
-		e.broadcast()
-		e.mu.Unlock()
 	}
+}
+
+// askHave updates the scheduler with one Haver source's holdings.
+func (e *engine) askHave(ctx context.Context, i int, src Source) {
+	h, ok := src.(Haver)
+	if !ok {
+		return
+	}
+	qctx, cancel := context.WithTimeout(ctx, haveTimeout)
+	has, growing, err := h.Have(qctx)
+	cancel()
+	if err != nil {
+		e.cfg.Log.Debug("have query failed", "source", src.Name(), "err", err)
+		return
+	}
+	e.mu.Lock()
+	e.growing[i] = growing
+	e.sched.UpdateHas(swarm.SourceID(i), has, growing)
+	e.broadcast()
+	e.mu.Unlock()
 }
 
 func (e *engine) isGrowing(i int) bool {

@@ -12,11 +12,13 @@ import (
 )
 
 type daemonFlags struct {
-	listen  []string
-	api     string
-	port    int
-	rate    rateFlags
-	maxDown string
+	listen    []string
+	api       string
+	port      int
+	rate      rateFlags
+	maxDown   string
+	bootstrap []string
+	mdns      bool
 }
 
 func newDaemonCmd(e *env) *cobra.Command {
@@ -67,7 +69,7 @@ func runDaemon(ctx context.Context, e *env, f daemonFlags) error {
 	if err != nil {
 		return err
 	}
-	n, err := openNode(repo, listen, newLogger(slog.LevelInfo), nodeOpts{rate: rc, tracer: tracer, maxDown: maxDown})
+	n, err := openNode(repo, listen, newLogger(slog.LevelInfo), nodeOpts{rate: rc, tracer: tracer, maxDown: maxDown, bootstrap: f.bootstrap, mdns: f.mdns})
 	if err != nil {
 		return err
 	}

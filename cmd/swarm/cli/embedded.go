@@ -87,14 +87,17 @@ func withClient(ctx context.Context, e *env, fn func(c *apiclient.Client) error)
 
 // nodeOpts are the daemon-only settings of a node.
 type nodeOpts struct {
-	rate    ratectl.Config
-	tracer  ratectl.Tracer
-	maxDown float64
+	rate      ratectl.Config
+	tracer    ratectl.Tracer
+	maxDown   float64
+	bootstrap []string
+	mdns      bool
 }
 
 // openNode opens the repo's node, turning setup failures into clear errors.
 func openNode(repo string, listen []string, log *slog.Logger, o nodeOpts) (*node.Node, error) {
-	n, err := node.New(node.Options{Repo: repo, Listen: listen, Log: log, RateControl: o.rate, Tracer: o.tracer, MaxDownloadRate: o.maxDown})
+	n, err := node.New(node.Options{Repo: repo, Listen: listen, Log: log, RateControl: o.rate, Tracer: o.tracer, MaxDownloadRate: o.maxDown,
+		Bootstrap: o.bootstrap, MDNS: o.mdns})
 	switch {
 	case err == nil:
 		return n, nil
