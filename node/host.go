@@ -19,8 +19,7 @@ import (
 // go-libp2p's default), no relay, no NAT port mapping. listen may be empty
 // (an embedded node that only dials out).
 func newHost(sk crypto.PrivKey, listen []string, rc session.Config, reg *rcp2p.Registry) (host.Host, error) {
-	limiter := rcmgr.NewFixedLimiter(rcmgr.InfiniteLimits)
-	rm, err := rcmgr.NewResourceManager(limiter)
+	rm, err := rcmgr.NewResourceManager(rcmgr.NewFixedLimiter(resourceLimits()))
 	if err != nil {
 		return nil, err
 	}
@@ -46,4 +45,22 @@ func newHost(sk crypto.PrivKey, listen []string, rc session.Config, reg *rcp2p.R
 		return nil, fmt.Errorf("starting libp2p host: %w", err)
 	}
 	return h, nil
+}
+
+// resourceLimits are go-libp2p's defaults scaled to this machine, with room
+// per peer for a download's pipelined chunk streams (up to 512 per source
+// for trees of small files) and the memory of their windows.
+func resourceLimits() rcmgr.ConcreteLimitConfig {
+	peer := rcmgr.ResourceLimits{
+		Streams: 2048, StreamsInbound: 1024, StreamsOutbound: 1024,
+		Memory: rcmgr.LimitVal64(512 << 20),
+	}
+	proto := rcmgr.ResourceLimits{Streams: 2048, StreamsInbound: 1024, StreamsOutbound: 1024}
+	partial := rcmgr.PartialLimitConfig{
+		PeerDefault:         peer,
+		ProtocolPeerDefault: proto,
+		ProtocolDefault:     rcmgr.ResourceLimits{Streams: 8192, StreamsInbound: 4096, StreamsOutbound: 4096},
+		Transient:           rcmgr.ResourceLimits{Streams: 2048, StreamsInbound: 1024, StreamsOutbound: 1024},
+	}
+	return partial.Build(rcmgr.DefaultLimits.AutoScale())
 }
