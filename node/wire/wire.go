@@ -84,12 +84,28 @@ func malformed(format string, a ...any) error {
 
 // AppendFrame appends the length-prefixed encoding of m to dst.
 func AppendFrame(dst []byte, m *Message) ([]byte, error) {
+	if m.Type == TypeBlock {
+		if len(m.Data) > MaxBlock {
+			return dst, malformed("block of %d bytes exceeds %d", len(m.Data), MaxBlock)
+		}
+		return append(AppendBlockHeader(dst, m.ID, len(m.Data)), m.Data...), nil
+	}
 	body, err := appendBody(nil, m)
 	if err != nil {
 		return dst, err
 	}
 	dst = binary.AppendUvarint(dst, uint64(len(body)))
 	return append(dst, body...), nil
+}
+
+// AppendBlockHeader appends everything of a TypeBlock frame but its n data
+// bytes, so a sender can write the data from where it already is.
+func AppendBlockHeader(dst []byte, id uint64, n int) []byte {
+	var idb [binary.MaxVarintLen64]byte
+	k := binary.PutUvarint(idb[:], id)
+	dst = binary.AppendUvarint(dst, uint64(1+k+n))
+	dst = append(dst, byte(TypeBlock))
+	return append(dst, idb[:k]...)
 }
 
 // HeaderSize returns the size of the length prefix AppendFrame writes

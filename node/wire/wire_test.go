@@ -125,3 +125,12 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+func TestBlockHeaderMatchesFrame(t *testing.T) {
+	data := []byte("chunk bytes")
+	full, _ := AppendFrame(nil, &Message{Type: TypeBlock, ID: 300, Data: data})
+	hdr := AppendBlockHeader(nil, 300, len(data))
+	if !bytes.Equal(append(hdr, data...), full) {
+		t.Fatalf("header+data %x != frame %x", append(hdr, data...), full)
+	}
+}
