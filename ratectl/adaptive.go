@@ -134,6 +134,15 @@ func (a *adaptive) endRound(now time.Time) {
 	if q <= a.p.target/2 {
 		a.lastNearBase = now
 	}
+	if r.appLimited || r.samples == 0 {
+		// The sender did not fill the path (an idle connection, a request
+		// between transfers): its delivery rate says nothing about the
+		// path. It may raise the estimate, never lower it or steer.
+		if r.maxDR > a.dr.max(bwRounds) {
+			a.dr.push(r.maxDR)
+		}
+		return
+	}
 	a.dr.push(r.maxDR)
 	a.bwLong.push(a.bandwidth())
 	if a.heavyLossRound(r) {

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+const nginxPort = "8080"
+
+// nginxConf serves the data set's directory on one address, one process,
+// sendfile, no logs.
+const nginxConf = `daemon off;
+master_process off;
+worker_processes 1;
+error_log %[1]s/error.log warn;
+pid %[1]s/nginx.pid;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  client_body_temp_path %[1]s/tmp;
+  proxy_temp_path %[1]s/tmp;
+  fastcgi_temp_path %[1]s/tmp;
+  uwsgi_temp_path %[1]s/tmp;
+  scgi_temp_path %[1]s/tmp;
+  server {
+    listen %[2]s:%[3]s;
+    root %[4]s;
+  }
+}
+`
+
+// startNginx runs nginx in seeder i serving the data set.
+func (e *labEnv) startNginx(ctx context.Context, i int) (*proc, error) {
+	if _, err := exec.LookPath("nginx"); err != nil {
+		return nil, errors.New("nginx is not installed (apt-get install nginx; make bench-wan installs it)")
+	}
+	n := e.lab.Seeders[i]
+	dir := filepath.Join(e.work, "nginx-"+n.Name)
+	if err := os.MkdirAll(filepath.Join(dir, "tmp"), 0o755); err != nil {
+		return nil, err
+	}
+	conf := filepath.Join(dir, "nginx.conf")
+	if err := os.WriteFile(conf, fmt.Appendf(nil, nginxConf, dir, n.Addr, nginxPort, e.data.dir), 0o644); err != nil {
+		return nil, err
+	}
+	p, err := startProc(e.seeder(i).command(ctx, "nginx", "-p", dir, "-c", conf), newLogTail(16<<10, ""))
+	if err != nil {
+		return nil, err
+	}
+	if err := e.waitListen(ctx, i, 5*time.Second); err != nil {
+		p.stop()
+		return nil, fmt.Errorf("nginx in %s: %w: %s", n.Name, err, p.logs.Last())
+	}
+	return p, nil
+}
+
+// waitListen waits until a TCP socket listens on nginxPort in seeder i,
+// without connecting to it.
+func (e *labEnv) waitListen(ctx context.Context, i int, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for {
+		out, err := e.seeder(i).command(ctx, "ss", "-Hltn", "sport = :"+nginxPort).Output()
+		if err == nil && len(bytes.TrimSpace(out)) > 0 {
+			return nil
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			return errors.Join(errors.New("nothing listens on port "+nginxPort), err, ctx.Err())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func (e *labEnv) dataURL(i int) string {
+	return "http://" + e.lab.Seeders[i].Addr.String() + ":" + nginxPort + "/" + e.data.name
+}
+
+// aria2Case downloads the file with aria2c (16 connections, 1 MiB pieces)
+// from nginx on every seeder of idx, given as mirrors of one file.
+func aria2Case(idx []int) func(context.Context, *labEnv, *Run) error {
+	return func(ctx context.Context, e *labEnv, r *Run) error {
+		if _, err := exec.LookPath("aria2c"); err != nil {
+			return errors.New("aria2c is not installed (apt-get install aria2; make bench-wan installs it)")
+		}
+		var urls []string
+		for _, i := range idx {
+			ng, err := e.startNginx(ctx, i)
+			if err != nil {
+				return err
+			}
+			defer ng.stop()
+			urls = append(urls, e.dataURL(i))
+		}
+		return e.aria2(ctx, r, urls)
+	}
+}
+
+func (e *labEnv) aria2(ctx context.Context, r *Run, urls []string) error {
+	e.runs++
+	dir := filepath.Join(e.work, fmt.Sprintf("aria2-%d", e.runs))
+	defer os.RemoveAll(dir)
+	bctx, cancel := context.WithTimeout(ctx, e.o.timebox)
+	defer cancel()
+	args := append([]string{"-x16", "-s16", "-k1M", "--file-allocation=none", "--allow-overwrite=true",
+		"--auto-file-renaming=false", "--summary-interval=0", "--console-log-level=error",
+		"--download-result=hide", "-d", dir, "-o", "out.bin"}, urls...)
+	c := interruptible(e.downloader().command(bctx, "aria2c", args...))
+	logs := newLogTail(16<<10, "")
+	c.Stdout, c.Stderr = logs, logs
+	wire0 := e.wireBytes()
+	start := time.Now()
+	err := c.Run()
+	r.Seconds = time.Since(start).Seconds()
+	r.WireMB = wireDelta(wire0, e.wireBytes())
+	r.TimedOut = bctx.Err() != nil
+	r.Bytes = writtenBytes(filepath.Join(dir, "out.bin"))
+	r.PeakRSSMB, r.CPUSec = float64(peakRSS(c))/1e6, cpuSeconds(c)
+	if r.TimedOut {
+		r.Seconds = e.o.timebox.Seconds()
+	}
+	if err != nil && !r.TimedOut {
+		r.Error = fmt.Sprintf("aria2c: %v: %s", err, strings.TrimSpace(logs.Last()))
+	}
+	return nil
+}
