@@ -135,9 +135,10 @@ func (a *adaptive) endRound(now time.Time) {
 		a.lastNearBase = now
 	}
 	if r.appLimited || r.samples == 0 {
-		// The sender did not fill the path (an idle connection, a request
-		// between transfers): its delivery rate says nothing about the
-		// path. It may raise the estimate, never lower it or steer.
+		// The sender did not fill the path (an idle connection, keepalives,
+		// a small request between transfers): its delivery rate says
+		// nothing about the path. It may raise the estimate, never lower
+		// it or steer.
 		if r.maxDR > a.dr.max(bwRounds) {
 			a.dr.push(r.maxDR)
 		}
