@@ -4,7 +4,7 @@ BIN      := bin/swarm
 PKGS     := ./...
 FUZZTIME ?= 30s
 
-.PHONY: all build test test-short demo lint fuzz bench bench-wan bench-local test-wanlab clean
+.PHONY: all build test test-short demo lint fuzz bench bench-wan bench-local bench-multi test-wanlab clean
 
 all: build
 
@@ -49,6 +49,13 @@ bench-wan:
 
 bench-local:
 	$(GO) run ./bench/localbench --size-mb 1000 --repeat 3
+
+# Multi-source: 4 capped seeders, mixed links, peers + HTTP, a killed and a
+# lying seeder (WAN lab, root), and memory of a 10 GB download from 8
+# sources on loopback (~21 GB free in $$TMPDIR). Quick run:
+# MULTIBENCH_FLAGS="--size-gb 2 --sources 4 --repeat 1"
+bench-multi:
+	$(GO) run ./bench/multibench $(MULTIBENCH_FLAGS)
 
 # The emulator's own validation tests (root, namespaces); not part of make test.
 test-wanlab:
