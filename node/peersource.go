@@ -99,7 +99,7 @@ func (ps *peerSource) borrow(ctx context.Context) (*chunkStream, uint64, error) 
 		return nil, 0, fmt.Errorf("opening chunk stream to %s: %w", ps.peer, err)
 	}
 	pr := &progressReader{s: s, ctx: ctx}
-	return &chunkStream{s: s, pr: pr, r: bufio.NewReaderSize(pr, 256<<10)}, id, nil
+	return &chunkStream{s: s, pr: pr, r: bufio.NewReaderSize(pr, 64<<10)}, id, nil
 }
 
 func (ps *peerSource) giveBack(cs *chunkStream) {
