@@ -4,12 +4,17 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/swarm-project/swarm/node/config"
 )
+
+// daemonMemoryLimit is a daemon's soft heap limit unless GOMEMLIMIT is set.
+const daemonMemoryLimit = 512 << 20
 
 type daemonFlags struct {
 	listen    []string
@@ -43,6 +48,9 @@ func runDaemon(ctx context.Context, e *env, f daemonFlags) error {
 	repo, err := config.RepoDir(e.repoFlag)
 	if err != nil {
 		return &usageError{err.Error()}
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(daemonMemoryLimit) // serves many peers at once
 	}
 	cfg, err := config.Load(repo)
 	if err != nil {
