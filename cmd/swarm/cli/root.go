@@ -51,7 +51,7 @@ type env struct {
 // defaultMemoryLimit is the Go heap's soft limit unless GOMEMLIMIT says
 // otherwise: the garbage collector works harder near it, so a download's
 // resident memory stays bounded whatever its size and number of sources.
-const defaultMemoryLimit = 128 << 20
+const defaultMemoryLimit = 96 << 20
 
 // Main runs the CLI and returns the process exit code.
 func Main(args []string) int {
