@@ -2,14 +2,17 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/swarm-project/swarm/node"
 	"github.com/swarm-project/swarm/node/config"
 )
 
@@ -77,7 +80,8 @@ func runDaemon(ctx context.Context, e *env, f daemonFlags) error {
 	if err != nil {
 		return err
 	}
-	n, err := openNode(repo, listen, newLogger(slog.LevelInfo), nodeOpts{rate: rc, tracer: tracer, maxDown: maxDown, bootstrap: f.bootstrap, mdns: f.mdns})
+	opts := nodeOpts{rate: rc, tracer: tracer, maxDown: maxDown, bootstrap: f.bootstrap, mdns: f.mdns}
+	n, err := openNodeWaiting(ctx, repo, listen, newLogger(slog.LevelInfo), opts)
 	if err != nil {
 		return err
 	}
@@ -117,4 +121,25 @@ func withPort(addrs []string, port int) []string {
 		out[i] = strings.Join(parts, "/")
 	}
 	return out
+}
+
+// lockWait is how long a starting daemon waits for a previous process
+// (a daemon shutting down, a command finishing) to release the repo.
+const lockWait = 15 * time.Second
+
+// openNodeWaiting opens the node, waiting for the repo lock if another
+// process is just releasing it (a restart).
+func openNodeWaiting(ctx context.Context, repo string, listen []string, log *slog.Logger, o nodeOpts) (*node.Node, error) {
+	deadline := time.Now().Add(lockWait)
+	for {
+		n, err := openNode(repo, listen, log, o)
+		if err == nil || !errors.Is(err, errRepoLocked) || time.Now().After(deadline) {
+			return n, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
 }
