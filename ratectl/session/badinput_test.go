@@ -155,10 +155,9 @@ func TestReplayAndForgedAcks(t *testing.T) {
 		}
 		for _, p := range forged {
 			b := p.Append(nil)
-			bp := s.ep.getBuf()
-			k := copy(*bp, b)
-			typ, _, _ := wire.PeekHeader(b)
-			s.deliver(inPacket{bp: bp, b: (*bp)[:k], typ: typ})
+			buf := s.ep.small.get()
+			k := copy(buf.b, b)
+			s.deliver(inPacket{buf: buf, b: buf.b[:k], seg: k})
 		}
 		time.Sleep(50 * time.Millisecond)
 		synctest.Wait()

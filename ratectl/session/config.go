@@ -49,6 +49,13 @@ type Config struct {
 	// SocketBuffer is the kernel send and receive buffer asked for on UDP
 	// sockets (default 8 MiB); see setSocketBuffers.
 	SocketBuffer int
+	// DisableBatchIO makes an Endpoint on a Linux UDP socket call WriteTo
+	// and ReadFrom once per datagram instead of sendmmsg and recvmmsg.
+	// DisableOffload keeps the batched calls but without UDP GSO and GRO
+	// (which are used when the kernel has them, and dropped by themselves
+	// if the device refuses GSO). Other PacketConns always use the
+	// per-datagram calls.
+	DisableBatchIO, DisableOffload bool
 	// CookieSecret keys the handshake cookies; random if nil. Endpoints
 	// sharing a secret accept each other's cookies.
 	CookieSecret []byte

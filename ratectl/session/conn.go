@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/swarm-project/swarm/ratectl/wire"
@@ -23,7 +24,9 @@ type Conn struct {
 	initialKey   string // server: key in Endpoint.byInitial
 	ownsEndpoint bool
 
+	w           datagramWriter // owned by run
 	in          chan inPacket
+	inBytes     atomic.Int64  // receive buffer memory queued in in
 	wake        chan struct{} // the application wrote or read
 	closeReq    chan struct{}
 	abortReq    chan struct{}
@@ -45,11 +48,14 @@ type Conn struct {
 	st loopState // owned by run
 }
 
-// inPacket is a datagram handed to a connection; bp returns to the pool.
+// inPacket is a run of datagrams for a connection, seg bytes each (the
+// last may be shorter), in buf, which the connection releases. whole says
+// that the run is all buf holds, so that no other connection uses buf.
 type inPacket struct {
-	bp  *[]byte
-	b   []byte
-	typ wire.Type
+	buf   *rxBuf
+	b     []byte
+	seg   int
+	whole bool
 }
 
 func newConn(e *Endpoint, raddr net.Addr, id wire.ConnID, client bool) *Conn {
@@ -58,21 +64,34 @@ func newConn(e *Endpoint, raddr net.Addr, id wire.ConnID, client bool) *Conn {
 		in: make(chan inPacket, inQueue), wake: make(chan struct{}, 1),
 		closeReq: make(chan struct{}), abortReq: make(chan struct{}), rateReq: make(chan rateChange),
 		established: make(chan struct{}), done: make(chan struct{}),
-		rcv: newRecvBuffer(), readDL: newDeadline(), wrDL: newDeadline(),
+		rcv: newRecvBuffer(2 * e.cfg.MaxWindow), readDL: newDeadline(), wrDL: newDeadline(),
 	}
 	c.snd = newSendBuffer(e.cfg.SendBuffer, c.wake)
+	c.w = e.io.newWriter()
 	c.st.init(c)
 	return c
 }
 
-// deliver queues a datagram for the loop; false if the queue is full.
+// deliver queues datagrams for the loop; false if the queue is full.
 func (c *Conn) deliver(p inPacket) bool {
+	size := int64(cap(p.buf.b))
+	if c.inBytes.Add(size) > maxInBytes {
+		c.inBytes.Add(-size)
+		return false
+	}
 	select {
 	case c.in <- p:
 		return true
 	default:
+		c.inBytes.Add(-size)
 		return false
 	}
+}
+
+// received releases a delivered packet's buffer.
+func (c *Conn) received(p inPacket) {
+	c.inBytes.Add(-int64(cap(p.buf.b)))
+	p.buf.release()
 }
 
 // Read reads stream bytes; it returns io.EOF after the peer's FIN.
@@ -81,9 +100,11 @@ func (c *Conn) Read(p []byte) (int, error) {
 		return 0, nil
 	}
 	for {
-		n, err := c.rcv.read(p)
+		n, wake, err := c.rcv.read(p)
+		if wake {
+			signal(c.wake) // credit is due
+		}
 		if n > 0 {
-			signal(c.wake) // credit may be due
 			return n, nil
 		}
 		if err != nil {

@@ -12,6 +12,12 @@
 // bandwidth-delay product, keeps the path alive and closes cleanly. Conn
 // implements net.Conn.
 //
+// On Linux UDP sockets datagrams move in batches (sendmmsg, recvmmsg) with
+// UDP GSO and GRO where the kernel has them; Data payloads go to the
+// kernel straight from the send buffer and stay in the receive buffer they
+// arrived in until read. Any other PacketConn gets one WriteTo or ReadFrom
+// per datagram.
+//
 // The packet format is in package ratectl/wire and docs/spec/ratectl-wire.md;
 // the design is in docs/ratectl.md.
 package session

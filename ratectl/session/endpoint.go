@@ -17,6 +17,7 @@ import (
 // Close closes every connection and the PacketConn.
 type Endpoint struct {
 	pc     net.PacketConn
+	io     datagramIO
 	cfg    Config
 	log    *slog.Logger
 	jar    cookieJar
@@ -33,7 +34,7 @@ type Endpoint struct {
 	closeOnce sync.Once
 	readDone  chan struct{}
 	connWG    sync.WaitGroup
-	bufs      sync.Pool
+	small     *rxPool     // single-datagram buffers
 	retry     tokenBucket // owned by the read goroutine
 }
 
@@ -49,7 +50,8 @@ type tomb struct {
 const (
 	tombLife     = 3 * time.Second
 	closeReplies = 3
-	inQueue      = 2048 // datagrams queued per connection before drops
+	inQueue      = 2048     // messages queued per connection before drops
+	maxInBytes   = 32 << 20 // receive buffer memory queued per connection before drops
 )
 
 // NewEndpoint starts an endpoint on pc, which it owns from now on. With
@@ -69,7 +71,9 @@ func NewEndpoint(pc net.PacketConn, cfg Config, listen bool) (*Endpoint, error) 
 	if got := setSocketBuffers(pc, cfg.SocketBuffer); got > 0 && got < cfg.SocketBuffer {
 		e.log.Debug("socket receive buffer smaller than asked", "asked", cfg.SocketBuffer, "got", got)
 	}
-	e.bufs.New = func() any { b := make([]byte, wire.MaxPacketSize+1); return &b }
+	e.io = newDatagramIO(pc, &e.cfg)
+	e.small = newRxPool(smallRxBuf)
+	e.log.Debug("endpoint started", "addr", pc.LocalAddr(), "io", e.io.mode())
 	go e.readLoop()
 	return e, nil
 }
@@ -108,61 +112,6 @@ func (e *Endpoint) Close() error {
 	return err
 }
 
-func (e *Endpoint) getBuf() *[]byte  { return e.bufs.Get().(*[]byte) }
-func (e *Endpoint) putBuf(b *[]byte) { e.bufs.Put(b) }
-
-// readLoop reads and dispatches datagrams until the PacketConn fails.
-func (e *Endpoint) readLoop() {
-	defer close(e.readDone)
-	for {
-		bp := e.getBuf()
-		n, addr, err := e.pc.ReadFrom(*bp)
-		if err != nil {
-			e.putBuf(bp)
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
-				continue
-			}
-			select {
-			case <-e.closing:
-			default:
-				e.log.Warn("read failed; endpoint stops", "err", err)
-			}
-			return
-		}
-		if !e.dispatch(bp, n, addr) {
-			e.putBuf(bp)
-		}
-	}
-}
-
-// dispatch routes one datagram and reports whether a connection took the
-// buffer.
-func (e *Endpoint) dispatch(bp *[]byte, n int, addr net.Addr) bool {
-	b := (*bp)[:n]
-	typ, id, err := wire.PeekHeader(b)
-	if err != nil {
-		return false
-	}
-	if typ == wire.TypeInitial {
-		return e.handleInitial(bp, b, addr)
-	}
-	e.mu.Lock()
-	c := e.conns[id]
-	t := e.tombs[id]
-	e.mu.Unlock()
-	if c == nil {
-		if t != nil && sameAddr(t.addr, addr) {
-			e.replyFromTomb(id, t)
-		}
-		return false
-	}
-	if !sameAddr(c.raddr, addr) {
-		return false // spoofed or migrated: not supported
-	}
-	return c.deliver(inPacket{bp: bp, b: b, typ: typ})
-}
-
 func (e *Endpoint) replyFromTomb(id wire.ConnID, t *tomb) {
 	e.mu.Lock()
 	send := t.replies < closeReplies && time.Now().Before(t.until)
@@ -175,32 +124,33 @@ func (e *Endpoint) replyFromTomb(id wire.ConnID, t *tomb) {
 
 // handleInitial answers a client's Initial: a Retry with a cookie, or a new
 // connection once the cookie proves the address. It allocates nothing per
-// peer before that.
-func (e *Endpoint) handleInitial(bp *[]byte, b []byte, addr net.Addr) bool {
+// peer before that. It returns the connection that must see the Initial
+// (to answer with Accept), or nil.
+func (e *Endpoint) handleInitial(b []byte, addr net.Addr) *Conn {
 	if !e.listen {
-		return false
+		return nil
 	}
 	p, err := wire.ParseInitial(b)
 	if err != nil || p.Version != wire.Version || p.SrcID.IsZero() {
-		return false
+		return nil
 	}
 	key := string(addrKey(addr)) + string(p.DestID[:])
 	e.mu.Lock()
 	c := e.byInitial[key]
 	e.mu.Unlock()
 	if c != nil {
-		return c.deliver(inPacket{bp: bp, b: b, typ: wire.TypeInitial}) // a repeat: re-send Accept
+		return c // a repeat: re-send Accept
 	}
 	now := time.Now()
 	if !e.jar.valid(now, addr, &p) {
 		e.sendRetry(now, addr, &p, len(b))
-		return false
+		return nil
 	}
 	c, err = e.newServerConn(addr, key, &p)
 	if err != nil {
-		return false
+		return nil
 	}
-	return c.deliver(inPacket{bp: bp, b: b, typ: wire.TypeInitial})
+	return c
 }
 
 // sendRetry answers with a cookie, within the retry rate and never more

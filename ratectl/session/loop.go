@@ -35,6 +35,10 @@ func (c *Conn) run() {
 			if s.drainIn() {
 				return
 			}
+			if s.readable { // once for everything drained: one wake-up of the reader
+				s.readable = false
+				signal(c.rcv.readable)
+			}
 		case <-c.wake:
 		case <-s.timer.C:
 		case <-closeReq:
@@ -53,14 +57,15 @@ func (c *Conn) run() {
 	}
 }
 
-// drainIn handles datagrams already queued, up to drainBatch.
+// drainIn handles datagrams already queued, about drainBatch of them.
 func (s *loopState) drainIn() bool {
-	for range drainBatch {
+	for n := 0; n < drainBatch; {
 		select {
 		case p := <-s.c.in:
 			if s.handle(p) {
 				return true
 			}
+			n += (len(p.b) + p.seg - 1) / p.seg
 		default:
 			return false
 		}
@@ -91,7 +96,12 @@ func (s *loopState) step() bool {
 	if s.rx.ackDue(now) {
 		s.emit(func(b []byte) []byte { return s.rx.buildAck(now, c.peerID, b) })
 	}
+	c.rcv.setCreditWake(s.rx.creditWakeOffset())
 	s.sendData()
+	for pass := 1; s.sendMore && pass < sendPasses; pass++ {
+		s.flush()
+		s.sendData()
+	}
 	if now.Sub(s.lastSend) >= c.cfg.KeepAlive && len(s.out) == 0 {
 		s.sendPing()
 	}
@@ -142,6 +152,9 @@ func (s *loopState) wakeAt() time.Time {
 	if !s.paceAt.IsZero() {
 		earliest(maxTime(s.paceAt, s.now.Add(minPaceWait)))
 	}
+	if s.sendMore {
+		earliest(s.now)
+	}
 	if s.closing {
 		earliest(s.closeDeadline)
 	}
@@ -158,24 +171,65 @@ func maxTime(a, b time.Time) time.Time {
 	return b
 }
 
-// handle processes one datagram; it reports whether the connection ended.
+// handle processes a run of datagrams; it reports whether the connection
+// ended.
 func (s *loopState) handle(p inPacket) bool {
-	defer s.c.ep.putBuf(p.bp)
-	switch p.typ {
+	defer s.c.received(p)
+	s.inBuf = nil
+	if p.whole && len(p.buf.b) >= groRxBuf {
+		s.inBuf = p.buf // a GRO buffer of ours alone: the receive buffer may keep it
+	}
+	for b := p.b; len(b) > 0; {
+		d := b[:min(p.seg, len(b))]
+		b = b[len(d):]
+		if s.handleOne(d) {
+			return true
+		}
+	}
+	return s.insertStaged()
+}
+
+// insertStaged hands the payloads staged by onData to the receive buffer
+// under one lock; it reports whether the connection ended.
+func (s *loopState) insertStaged() bool {
+	if len(s.staged) == 0 {
+		return false
+	}
+	bad, readable := s.c.rcv.insertBatch(s.staged)
+	s.readable = s.readable || readable
+	clear(s.staged) // drop references to the receive buffer
+	s.staged = s.staged[:0]
+	if bad {
+		s.finish(ErrProtocol, CodeProtocol)
+	}
+	return bad
+}
+
+// handleOne processes one datagram; it reports whether the connection
+// ended.
+func (s *loopState) handleOne(b []byte) bool {
+	typ, _, err := wire.PeekHeader(b)
+	if err != nil {
+		return false
+	}
+	if typ != wire.TypeData && s.insertStaged() {
+		return true // keep the order of data and other packets
+	}
+	switch typ {
 	case wire.TypeInitial:
 		s.onInitial()
 	case wire.TypeRetry:
-		s.onRetry(p.b)
+		s.onRetry(b)
 	case wire.TypeAccept:
-		s.onAccept(p.b)
+		s.onAccept(b)
 	case wire.TypeData:
-		return s.onData(p.b)
+		return s.onData(b)
 	case wire.TypeAck:
-		return s.onAckPacket(p.b)
+		return s.onAckPacket(b)
 	case wire.TypePing:
-		return s.onPing(p.b)
+		return s.onPing(b)
 	case wire.TypeClose:
-		return s.onClose(p.b)
+		return s.onClose(b)
 	}
 	return false
 }
@@ -195,10 +249,7 @@ func (s *loopState) onData(b []byte) bool {
 	if s.rx.onPacket(s.now, d.Number) {
 		return false
 	}
-	if s.c.rcv.insert(d.Offset, d.Payload, d.Fin) {
-		s.finish(ErrProtocol, CodeProtocol)
-		return true
-	}
+	s.staged = append(s.staged, segmentIn{off: d.Offset, p: d.Payload, fin: d.Fin, buf: s.inBuf})
 	return false
 }
 
@@ -259,13 +310,20 @@ func (s *loopState) heard() bool {
 // emit encodes one datagram with enc into the output batch and returns
 // its size.
 func (s *loopState) emit(enc func([]byte) []byte) int {
+	return s.emitWithBody(enc, [2][]byte{})
+}
+
+// emitWithBody queues a datagram made of what enc encodes followed by
+// body, which must stay unchanged until the next flush.
+func (s *loopState) emitWithBody(enc func([]byte) []byte, body [2][]byte) int {
 	if len(s.out) >= maxBatch || cap(s.outBuf)-len(s.outBuf) < s.c.cfg.MaxDatagram {
 		s.flush()
 	}
 	start := len(s.outBuf)
 	s.outBuf = enc(s.outBuf)
-	s.out = append(s.out, s.outBuf[start:len(s.outBuf):len(s.outBuf)])
-	return len(s.outBuf) - start
+	d := datagram{head: s.outBuf[start:len(s.outBuf):len(s.outBuf)], body: body}
+	s.out = append(s.out, d)
+	return d.size()
 }
 
 // flush writes the batch.
@@ -273,7 +331,7 @@ func (s *loopState) flush() {
 	if len(s.out) == 0 {
 		return
 	}
-	s.c.ep.writeBatch(s.out, s.c.raddr)
+	s.c.w.writeBatch(s.out, s.c.raddr)
 	s.lastSend = s.now
 	s.out = s.out[:0]
 	s.outBuf = s.outBuf[:0]
@@ -288,7 +346,7 @@ func (s *loopState) finish(err error, code uint16) {
 		cl := wire.Close{DestID: c.peerID, Code: code}
 		pkt = cl.Append(nil)
 		s.flush()
-		c.ep.writeBatch([][]byte{pkt, pkt}, c.raddr) // twice: one loss must not cost a timeout
+		c.w.writeBatch([]datagram{{head: pkt}, {head: pkt}}, c.raddr) // twice: one loss must not cost a timeout
 	}
 	c.err = err
 	c.rcv.fail(err)
@@ -298,7 +356,7 @@ func (s *loopState) finish(err error, code uint16) {
 	for {
 		select {
 		case p := <-c.in:
-			c.ep.putBuf(p.bp)
+			c.received(p)
 			continue
 		default:
 		}

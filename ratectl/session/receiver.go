@@ -92,3 +92,13 @@ func (r *receiver) updateCredit(now time.Time, readOff, contig uint64, srtt time
 		r.ackNow = true
 	}
 }
+
+// creditWakeOffset is the read offset from which the application's reads
+// free enough credit for an Ack (a quarter window beyond the advertised
+// limit, see updateCredit): reads below it need not wake the loop.
+func (r *receiver) creditWakeOffset() uint64 {
+	if a := r.advertised + r.window/4; a > r.window {
+		return a - r.window
+	}
+	return 0
+}

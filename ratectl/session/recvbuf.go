@@ -2,42 +2,75 @@ package session
 
 import (
 	"io"
-	"sort"
+	"math"
 	"sync"
 )
 
-// maxPieces caps the out-of-order pieces a receiver holds, so that a peer
-// sending tiny scattered segments cannot make it allocate without bound.
-const maxPieces = 1 << 16
+// maxHeldSpans caps the out-of-order stretches a receiver holds, so that
+// a peer sending tiny scattered segments cannot make it allocate without
+// bound.
+const maxHeldSpans = 1 << 16
 
 // recvBuffer reassembles the peer's stream. The loop inserts segments; the
-// application reads the contiguous prefix.
+// application reads the contiguous prefix. Bytes stay in the receive
+// buffer they arrived in when the loop says it may keep it (a GRO buffer
+// that only this connection uses) and its budget allows; otherwise they
+// are copied into an arena. Either way each chunk holds a reference to its
+// buffer until it has been read.
 type recvBuffer struct {
 	mu       sync.Mutex
-	readOff  uint64 // next offset the application reads
-	ready    []byte // contiguous bytes from readOff
-	have     rangeSet
-	pieces   map[uint64][]byte // out-of-order bytes by start offset
+	readOff  uint64           // next offset the application reads
+	contig   uint64           // every byte below is held
+	ready    chunkQueue       // the bytes from readOff to contig
+	held     map[uint64]chunk // disjoint chunks beyond contig, by offset
+	have     rangeSet         // what held covers
+	arena    arena            // for copies
+	pinned   int              // bytes of receive buffers kept, not copied
+	budget   int              // most bytes pinned
+	creditAt uint64           // reading past this offset wakes the loop (credit to grant)
 	finAt    uint64
 	finKnown bool
 	failed   error
 	readable chan struct{} // signalled when bytes or EOF arrive, or on failure
 }
 
-func newRecvBuffer() *recvBuffer {
-	return &recvBuffer{pieces: map[uint64][]byte{}, readable: make(chan struct{}, 1)}
+// newRecvBuffer returns a buffer that keeps at most budget bytes of
+// receive buffers (beyond that it copies).
+func newRecvBuffer(budget int) *recvBuffer {
+	return &recvBuffer{held: map[uint64]chunk{}, budget: budget, readable: make(chan struct{}, 1)}
 }
 
-// contig returns the offset after the contiguous prefix; mu must be held.
-func (b *recvBuffer) contig() uint64 { return b.readOff + uint64(len(b.ready)) }
+// segmentIn is a received stretch of the stream; buf, if not nil, is the
+// receive buffer p lies in, which the receive buffer may keep.
+type segmentIn struct {
+	off uint64
+	p   []byte
+	fin bool
+	buf *rxBuf
+}
 
-// insert adds payload at off (copying it) and reports whether the stream
-// is inconsistent (a FIN that moves).
-func (b *recvBuffer) insert(off uint64, p []byte, fin bool) bool {
+// insertBatch inserts segments in order under one lock. It reports
+// whether the stream is inconsistent (a FIN that moves), stopping there,
+// and whether there is something to read; the caller then signals
+// readable, once for all the batches it inserts in a row.
+func (b *recvBuffer) insertBatch(segs []segmentIn) (bad, readable bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	for i := range segs {
+		if b.insertLocked(&segs[i]) {
+			return true, false
+		}
+	}
+	return false, b.contig > b.readOff || b.eof()
+}
+
+// insertLocked adds a segment (the first copy of a byte wins) and reports
+// whether the stream is inconsistent (a FIN that moves). The caller bounds
+// its end by the credit it granted; mu is held.
+func (b *recvBuffer) insertLocked(sg *segmentIn) bool {
+	off, p := sg.off, sg.p
 	end := off + uint64(len(p))
-	if fin {
+	if sg.fin {
 		if b.finKnown && b.finAt != end {
 			return true
 		}
@@ -46,91 +79,108 @@ func (b *recvBuffer) insert(off uint64, p []byte, fin bool) bool {
 	if b.finKnown && end > b.finAt {
 		return true
 	}
-	if c := b.contig(); off < c {
-		if end <= c {
-			b.wake(fin)
+	if off < b.contig {
+		if end <= b.contig {
 			return false
 		}
-		p, off = p[c-off:], c
+		p, off = p[b.contig-off:], b.contig
 	}
-	b.store(off, p)
-	b.pull()
-	b.wake(fin)
+	if off == b.contig && len(b.held) == 0 {
+		b.ready.push(b.keep(sg.buf, p)) // in order, nothing held beyond: the common case
+		b.contig = end
+	} else {
+		b.store(off, end, p, sg.buf)
+	}
 	return false
 }
 
-// store keeps the parts of [off, off+len(p)) not already held.
-func (b *recvBuffer) store(off uint64, p []byte) {
-	end := off + uint64(len(p))
-	for off < end {
-		i := sort.Search(len(b.have.s), func(i int) bool { return b.have.s[i].hi > off })
-		stop := end
-		if i < len(b.have.s) {
-			sp := b.have.s[i]
-			if sp.lo <= off { // held already: skip it
-				n := min(sp.hi, end) - off
-				off, p = off+n, p[n:]
-				continue
-			}
-			stop = min(stop, sp.lo)
-		}
-		if len(b.pieces) >= maxPieces {
-			return
-		}
-		n := stop - off
-		b.pieces[off] = append([]byte(nil), p[:n]...)
-		b.have.add(off, stop)
-		off, p = stop, p[n:]
+// store holds the parts of [off, end) not already held and moves what now
+// continues the contiguous prefix to ready.
+func (b *recvBuffer) store(off, end uint64, p []byte, buf *rxBuf) {
+	if b.have.spans() >= maxHeldSpans && off != b.contig {
+		return // too scattered: drop, the peer sends it again
 	}
-}
-
-// pull moves pieces that now continue the prefix into ready.
-func (b *recvBuffer) pull() {
+	b.have.forEachMissing(off, end, func(lo, hi uint64) {
+		b.held[lo] = b.keep(buf, p[lo-off:hi-off])
+	})
+	b.have.add(off, end)
 	for {
-		c := b.contig()
-		piece, ok := b.pieces[c]
+		c, ok := b.held[b.contig]
 		if !ok {
 			break
 		}
-		delete(b.pieces, c)
-		b.ready = append(b.ready, piece...)
+		delete(b.held, b.contig)
+		b.ready.push(c)
+		b.contig += uint64(len(c.p))
 	}
-	b.have.trimBelow(b.contig())
+	b.have.trimBelow(b.contig)
 }
 
-func (b *recvBuffer) wake(fin bool) {
-	if len(b.ready) > 0 || fin || b.eof() {
-		signal(b.readable)
+// keep returns a chunk for p: in buf itself if there is one and the
+// budget allows, else copied into the arena. The receive buffer holds one
+// reference per buffer it keeps chunks in, whatever their number.
+func (b *recvBuffer) keep(buf *rxBuf, p []byte) chunk {
+	if buf == nil || buf.kept == 0 && b.pinned+len(buf.b) > b.budget {
+		buf, p = b.arena.copyIn(p)
+	} else if buf.kept == 0 {
+		b.pinned += len(buf.b)
+	}
+	if buf.kept == 0 {
+		buf.hold()
+	}
+	buf.kept++
+	return chunk{buf: buf, p: p}
+}
+
+// drop lets go of a chunk that was read.
+func (b *recvBuffer) drop(c *chunk) {
+	if c.buf.kept--; c.buf.kept == 0 {
+		if c.buf.pool != arenaPool {
+			b.pinned -= len(c.buf.b)
+		}
+		c.buf.release()
 	}
 }
 
-func (b *recvBuffer) eof() bool { return b.finKnown && b.contig() == b.finAt }
+func (b *recvBuffer) eof() bool { return b.finKnown && b.contig == b.finAt }
 
 // read copies ready bytes into p. It returns io.EOF at the end of the
 // stream, the failure error after a failure, and (0, nil) when it must
-// wait.
-func (b *recvBuffer) read(p []byte) (int, error) {
+// wait. wake says that the read crossed the offset set by setCreditWake:
+// the loop should grant credit.
+func (b *recvBuffer) read(p []byte) (n int, wake bool, err error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if len(b.ready) > 0 {
-		n := copy(p, b.ready)
-		b.ready = b.ready[n:]
-		b.readOff += uint64(n)
-		if len(b.ready) == 0 {
-			b.ready = b.ready[:0:0] // let the backing array go
+	if b.ready.empty() {
+		if b.eof() {
+			return 0, false, io.EOF
 		}
-		if len(b.ready) > 0 || b.eof() {
-			signal(b.readable)
+		return 0, false, b.failed
+	}
+	for n < len(p) && !b.ready.empty() {
+		c := b.ready.front()
+		k := copy(p[n:], c.p)
+		n += k
+		if c.p = c.p[k:]; len(c.p) == 0 {
+			b.drop(c)
+			b.ready.pop()
 		}
-		return n, nil
 	}
-	if b.eof() {
-		return 0, io.EOF
+	b.readOff += uint64(n)
+	if !b.ready.empty() || b.eof() {
+		signal(b.readable)
 	}
-	if b.failed != nil {
-		return 0, b.failed
+	if b.readOff >= b.creditAt {
+		wake, b.creditAt = true, math.MaxUint64 // once, until the loop sets it again
 	}
-	return 0, nil
+	return n, wake, nil
+}
+
+// setCreditWake makes a read that reaches off wake the loop.
+func (b *recvBuffer) setCreditWake(off uint64) {
+	b.mu.Lock()
+	b.creditAt = off
+	b.mu.Unlock()
 }
 
 // consumed returns the read offset and the offset after the contiguous
@@ -138,22 +188,22 @@ func (b *recvBuffer) read(p []byte) (int, error) {
 func (b *recvBuffer) consumed() (read, contig uint64) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return b.readOff, b.contig()
+	return b.readOff, b.contig
 }
 
-// complete reports whether the whole stream up to its FIN has arrived.
-func (b *recvBuffer) complete() bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.finKnown && b.contig() == b.finAt
-}
-
-// fail wakes readers with err once the buffered data is read.
+// fail wakes readers with err once the buffered data is read, and lets
+// go of what can no longer be read.
 func (b *recvBuffer) fail(err error) {
 	b.mu.Lock()
 	if b.failed == nil {
 		b.failed = err
 	}
+	for off, c := range b.held {
+		b.drop(&c)
+		delete(b.held, off)
+	}
+	b.have = rangeSet{}
+	b.arena.release()
 	b.mu.Unlock()
 	signal(b.readable)
 }

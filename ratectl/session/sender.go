@@ -1,6 +1,7 @@
 package session
 
 import (
+	"encoding/binary"
 	"time"
 
 	"github.com/swarm-project/swarm/ratectl"
@@ -211,10 +212,19 @@ type segment struct {
 }
 
 // sendData builds data packets while pacing, the inflight limit and the
-// peer's credit allow.
+// peer's credit allow. It holds the send buffer's lock for the pass (one
+// lock per batch, not per packet).
+//
+// A pass ends when something blocks sending (then a timer, an Ack or a
+// write brings the loop back) or when the batch is full: then sendMore
+// makes the loop run again at once.
 func (s *loopState) sendData() {
+	s.c.snd.mu.Lock()
+	defer s.c.snd.mu.Unlock()
+	defer func() { s.c.snd.markSentLocked(s.nextOff) }()
 	dgram := s.c.cfg.MaxDatagram
 	s.paceAt = time.Time{}
+	s.sendMore = false
 	s.pacer.SetRate(s.now, s.ctl.Rate())
 	for len(s.out) < maxBatch {
 		if s.probes == 0 {
@@ -230,17 +240,20 @@ func (s *loopState) sendData() {
 		if !ok {
 			s.sampler.OnAppLimited(s.inflight)
 			s.probes = 0
+			s.c.snd.starveLocked()
 			return
 		}
 		s.sendSegment(seg)
 		s.probes = max(0, s.probes-1)
 	}
+	s.sendMore = true
 }
 
 // nextSegment picks retransmissions first, then new data, then a bare FIN.
+// The send buffer's lock is held.
 func (s *loopState) nextSegment() (segment, bool) {
 	maxPayload := s.c.cfg.MaxDatagram - wire.DataHeaderLen
-	end, closed := s.c.snd.end()
+	end, closed := s.c.snd.endLocked()
 	if sp, ok := s.retx.first(); ok {
 		hi := min(sp.hi, sp.lo+uint64(maxPayload))
 		return segment{off: sp.lo, n: int(hi - sp.lo), fin: closed && hi == end, retrans: true}, true
@@ -255,16 +268,16 @@ func (s *loopState) nextSegment() (segment, bool) {
 	return segment{}, false
 }
 
-// sendSegment numbers, encodes and records one data packet.
+// sendSegment numbers, encodes and records one data packet. The send
+// buffer's lock is held.
 func (s *loopState) sendSegment(seg segment) {
-	payload := s.scratch[:seg.n]
-	if got := s.c.snd.read(seg.off, payload); got < seg.n {
-		payload = payload[:got]
+	pn := s.nextPN
+	body, got := s.c.snd.viewLocked(seg.off, seg.n) // sent from the buffer: no copy
+	if got < seg.n {
 		seg.n, seg.fin = got, false
 	}
-	pn := s.nextPN
-	d := wire.Data{DestID: s.c.peerID, Number: pn, Offset: seg.off, Fin: seg.fin, Payload: payload}
-	size := s.emit(d.Append)
+	d := wire.Data{DestID: s.c.peerID, Number: pn, Offset: seg.off, Fin: seg.fin}
+	size := s.emitWithBody(func(b []byte) []byte { return appendDataHead(b, &d, seg.n) }, body)
 	s.record(sentPacket{pn: pn, time: s.now, size: size, off: seg.off, n: seg.n, fin: seg.fin})
 	s.bytesSent += int64(seg.n)
 	if seg.retrans {
@@ -295,4 +308,13 @@ func (s *loopState) record(p sentPacket) {
 	s.pacer.OnSent(s.now, p.size)
 	s.lastElicit = s.now
 	s.packetsSent++
+}
+
+// appendDataHead appends the encoding of d (without payload) for a
+// payload of n bytes, which the caller sends right after it.
+func appendDataHead(b []byte, d *wire.Data, n int) []byte {
+	d.Payload = nil
+	b = d.Append(b)
+	binary.BigEndian.PutUint16(b[len(b)-2:], uint16(n)) // the length ends the header (ratectl-wire.md, section 4)
+	return b
 }

@@ -49,18 +49,21 @@ type loopState struct {
 	lastElicit    time.Time
 	lossTime      time.Time
 	paceAt        time.Time
-	scratch       []byte
+	sendMore      bool         // the last send pass stopped with a full batch
 	ackRanges     []wire.Range // storage for parsing Acks
 
 	// receiving
-	rx receiver
+	rx       receiver
+	staged   []segmentIn // payloads of the datagrams being handled, for rcv
+	inBuf    *rxBuf      // their buffer, if rcv may keep it
+	readable bool        // rcv got bytes to read: signal the reader
 
 	// lifecycle and output
 	lastRecv, lastSend time.Time
 	closing            bool
 	closeDeadline      time.Time
-	out                [][]byte
-	outBuf             []byte
+	out                []datagram // to send at the next flush
+	outBuf             []byte     // their heads
 	timer              *time.Timer
 
 	// counters
@@ -92,8 +95,10 @@ const (
 
 // Loop tuning.
 const (
-	maxBatch         = 128 // datagrams built per send pass
-	drainBatch       = 256 // datagrams handled per wake-up before sending
+	maxBatch         = 128      // datagrams built per send pass
+	sendPasses       = 4        // send passes per step; then other events get a turn
+	outBufSize       = 16 << 10 // bytes of heads and control packets per batch, about
+	drainBatch       = 256      // datagrams handled per wake-up before sending
 	minPaceWait      = time.Millisecond
 	packetThreshold  = 3
 	maxPktThreshold  = 256
@@ -113,8 +118,7 @@ func (s *loopState) init(c *Conn) {
 	s.pacer = ratectl.NewPacer(ctl.Rate(), ratectl.DefaultBurst, cfg.MaxDatagram)
 	s.rtt = newRTTEstimator()
 	s.pktThreshold, s.timeThreshold = packetThreshold, 9
-	s.scratch = make([]byte, cfg.MaxDatagram)
-	s.outBuf = make([]byte, 0, maxBatch*cfg.MaxDatagram)
+	s.outBuf = make([]byte, 0, outBufSize+cfg.MaxDatagram)
 	s.rx.init(cfg)
 	s.traceIv.Every = cfg.TraceInterval
 }

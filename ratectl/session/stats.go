@@ -28,8 +28,11 @@ type Stats struct {
 // Stats returns a snapshot of the connection's statistics.
 func (c *Conn) Stats() Stats {
 	c.statsMu.Lock()
-	defer c.statsMu.Unlock()
-	return c.stats
+	st := c.stats
+	c.statsMu.Unlock()
+	read, _ := c.rcv.consumed() // reads need not wake the loop: count them here
+	st.BytesRecv = int64(read)
+	return st
 }
 
 func (c *Conn) publishStats() {
