@@ -25,7 +25,13 @@ func (n *Node) connect(ctx context.Context, ai peer.AddrInfo) error {
 		}
 	}
 	if len(rc) > 0 {
-		cctx, cancel := context.WithTimeout(ctx, connectTimeout/3)
+		// A long lossy path needs time for the handshakes (swarmrc, then
+		// Noise or TLS): give swarmrc all of it when it is the only way in.
+		d := connectTimeout
+		if len(rc) < len(ai.Addrs) {
+			d = connectTimeout / 3
+		}
+		cctx, cancel := context.WithTimeout(ctx, d)
 		err := n.host.Connect(cctx, peer.AddrInfo{ID: ai.ID, Addrs: rc})
 		cancel()
 		if err == nil || len(rc) == len(ai.Addrs) {

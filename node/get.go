@@ -23,7 +23,7 @@ import (
 	"github.com/swarm-project/swarm/swarm/httpsrc"
 )
 
-const connectTimeout = 30 * time.Second
+const connectTimeout = 60 * time.Second
 
 // Get downloads a root into req.Out from the local store and the given
 // peers, verifying every chunk, resuming from the journal of an earlier

@@ -34,6 +34,8 @@ func newHost(sk crypto.PrivKey, listen []string, rc session.Config, reg *rcp2p.R
 		libp2p.DisableRelay(),
 		libp2p.DisableMetrics(),
 		libp2p.UserAgent("swarm/0.1"),
+		// Handshakes over a 500 ms, 10%-loss path can take tens of seconds.
+		libp2p.WithDialTimeout(connectTimeout),
 	}
 	if len(listen) == 0 {
 		opts = append(opts, libp2p.NoListenAddrs)
