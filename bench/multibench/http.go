@@ -5,38 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/swarm-project/swarm/bench/benchkit"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
 )
-
-const nginxPort = "8080"
-
-// nginxConf serves the data set's directory on one address, one process,
-// sendfile, no logs.
-const nginxConf = `daemon off;
-master_process off;
-worker_processes 1;
-error_log %[1]s/error.log warn;
-pid %[1]s/nginx.pid;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  client_body_temp_path %[1]s/tmp;
-  proxy_temp_path %[1]s/tmp;
-  fastcgi_temp_path %[1]s/tmp;
-  uwsgi_temp_path %[1]s/tmp;
-  scgi_temp_path %[1]s/tmp;
-  server {
-    listen %[2]s:%[3]s;
-    root %[4]s;
-  }
-}
-`
 
 // startNginx runs nginx in seeder i serving the data set.
 func (e *labEnv) startNginx(ctx context.Context, i int) (*proc, error) {
@@ -49,7 +24,7 @@ func (e *labEnv) startNginx(ctx context.Context, i int) (*proc, error) {
 		return nil, err
 	}
 	conf := filepath.Join(dir, "nginx.conf")
-	if err := os.WriteFile(conf, fmt.Appendf(nil, nginxConf, dir, n.Addr, nginxPort, e.data.dir), 0o644); err != nil {
+	if err := os.WriteFile(conf, fmt.Appendf(nil, benchkit.NginxConf, dir, n.Addr, benchkit.NginxPort, e.data.dir), 0o644); err != nil {
 		return nil, err
 	}
 	p, err := startProc(e.seeder(i).command(ctx, "nginx", "-p", dir, "-c", conf), newLogTail(16<<10, ""))
@@ -63,24 +38,24 @@ func (e *labEnv) startNginx(ctx context.Context, i int) (*proc, error) {
 	return p, nil
 }
 
-// waitListen waits until a TCP socket listens on nginxPort in seeder i,
+// waitListen waits until a TCP socket listens on benchkit.NginxPort in seeder i,
 // without connecting to it.
 func (e *labEnv) waitListen(ctx context.Context, i int, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	for {
-		out, err := e.seeder(i).command(ctx, "ss", "-Hltn", "sport = :"+nginxPort).Output()
+		out, err := e.seeder(i).command(ctx, "ss", "-Hltn", "sport = :"+benchkit.NginxPort).Output()
 		if err == nil && len(bytes.TrimSpace(out)) > 0 {
 			return nil
 		}
 		if time.Now().After(deadline) || ctx.Err() != nil {
-			return errors.Join(errors.New("nothing listens on port "+nginxPort), err, ctx.Err())
+			return errors.Join(errors.New("nothing listens on port "+benchkit.NginxPort), err, ctx.Err())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 }
 
 func (e *labEnv) dataURL(i int) string {
-	return "http://" + e.lab.Seeders[i].Addr.String() + ":" + nginxPort + "/" + e.data.name
+	return "http://" + e.lab.Seeders[i].Addr.String() + ":" + benchkit.NginxPort + "/" + e.data.name
 }
 
 // aria2Case downloads the file with aria2c (16 connections, 1 MiB pieces)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"github.com/swarm-project/swarm/bench/benchkit"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -88,9 +89,9 @@ func summarise(name string, baseline bool, runs []Run) Summary {
 	}
 	slices.SortStableFunc(moved, func(a, b Run) int { return cmpFloat(a.GoodputMbps, b.GoodputMbps) })
 	mid := moved[(len(moved)-1)/2] // the lower middle run stands for the median's details
-	s.GoodputMbps = median(moved, func(r Run) float64 { return r.GoodputMbps })
-	s.PctOfCapacity = median(moved, func(r Run) float64 { return r.PctOfCapacity })
-	s.PeakRSSMB = median(moved, func(r Run) float64 { return r.PeakRSSMB })
+	s.GoodputMbps = benchkit.Median(moved, func(r Run) float64 { return r.GoodputMbps })
+	s.PctOfCapacity = benchkit.Median(moved, func(r Run) float64 { return r.PctOfCapacity })
+	s.PeakRSSMB = benchkit.Median(moved, func(r Run) float64 { return r.PeakRSSMB })
 	s.Sources, s.WireMB, s.Dropped, s.Event = mid.Sources, mid.WireMB, mid.Dropped, mid.Event
 	return s
 }
@@ -103,20 +104,6 @@ func cmpFloat(a, b float64) int {
 		return 1
 	}
 	return 0
-}
-
-// median of f over rs (the mean of the middle two for an even count).
-func median(rs []Run, f func(Run) float64) float64 {
-	v := make([]float64, len(rs))
-	for i, r := range rs {
-		v[i] = f(r)
-	}
-	slices.Sort(v)
-	n := len(v)
-	if n%2 == 1 {
-		return v[n/2]
-	}
-	return (v[n/2-1] + v[n/2]) / 2
 }
 
 // ScenarioResult is what one scenario's run writes to bench/results.

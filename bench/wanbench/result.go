@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"github.com/swarm-project/swarm/bench/benchkit"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -110,7 +111,7 @@ func summarise(tool string, runs []Measurement) Summary {
 		s.RetransPct = -1
 		return s
 	}
-	med := func(f func(Measurement) float64) float64 { return median(ok, f) }
+	med := func(f func(Measurement) float64) float64 { return benchkit.Median(ok, f) }
 	s.GoodputMbps = med(func(m Measurement) float64 { return m.GoodputMbps })
 	s.GoodputPct = med(func(m Measurement) float64 { return m.GoodputPct })
 	s.RetransPct = med(func(m Measurement) float64 { return m.RetransPct })
@@ -118,20 +119,6 @@ func summarise(tool string, runs []Measurement) Summary {
 	s.SenderCPUPerGB = med(func(m Measurement) float64 { return m.SenderCPUPerGB })
 	s.RecvCPUPerGB = med(func(m Measurement) float64 { return m.RecvCPUPerGB })
 	return s
-}
-
-// median of f over ms (the mean of the middle two for an even count).
-func median(ms []Measurement, f func(Measurement) float64) float64 {
-	v := make([]float64, len(ms))
-	for i, m := range ms {
-		v[i] = f(m)
-	}
-	slices.Sort(v)
-	n := len(v)
-	if n%2 == 1 {
-		return v[n/2]
-	}
-	return (v[n/2-1] + v[n/2]) / 2
 }
 
 func (r *ProfileResult) write(dir string) (string, error) {

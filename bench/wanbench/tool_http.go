@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/swarm-project/swarm/bench/benchkit"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,30 +12,6 @@ import (
 	"syscall"
 	"time"
 )
-
-const nginxPort = "8080"
-
-const nginxConf = `daemon off;
-master_process off;
-worker_processes 1;
-error_log %[1]s/error.log warn;
-pid %[1]s/nginx.pid;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  client_body_temp_path %[1]s/tmp;
-  proxy_temp_path %[1]s/tmp;
-  fastcgi_temp_path %[1]s/tmp;
-  uwsgi_temp_path %[1]s/tmp;
-  scgi_temp_path %[1]s/tmp;
-  server {
-    listen %[2]s:%[3]s;
-    root %[4]s;
-  }
-}
-`
 
 // startNginx runs nginx as a single process in the seeder, serving the
 // data set's directory.
@@ -45,7 +22,7 @@ func startNginx(ctx context.Context, e *env) (*exec.Cmd, error) {
 	}
 	conf := filepath.Join(dir, "nginx.conf")
 	s := e.lab.Seeders[0]
-	body := fmt.Sprintf(nginxConf, dir, s.Addr, nginxPort, e.data.dir)
+	body := fmt.Sprintf(benchkit.NginxConf, dir, s.Addr, benchkit.NginxPort, e.data.dir)
 	if err := os.WriteFile(conf, []byte(body), 0o644); err != nil {
 		return nil, err
 	}
@@ -54,7 +31,7 @@ func startNginx(ctx context.Context, e *env) (*exec.Cmd, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	if err := waitListen(ctx, e.lab, s, nginxPort, 5*time.Second); err != nil {
+	if err := waitListen(ctx, e.lab, s, benchkit.NginxPort, 5*time.Second); err != nil {
 		cmd.Process.Kill()
 		cmd.Wait()
 		return nil, fmt.Errorf("nginx did not start: %w: %s", err, cmd.Stderr.(*limitedBuffer).Bytes())
@@ -63,7 +40,7 @@ func startNginx(ctx context.Context, e *env) (*exec.Cmd, error) {
 }
 
 func (e *env) dataURL() string {
-	return "http://" + e.lab.Seeders[0].Addr.String() + ":" + nginxPort + "/" + e.data.name
+	return "http://" + e.lab.Seeders[0].Addr.String() + ":" + benchkit.NginxPort + "/" + e.data.name
 }
 
 // curlTool downloads the data set over HTTP/1.1 from nginx with curl.

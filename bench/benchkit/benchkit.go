@@ -1,0 +1,51 @@
+// Package benchkit holds what the benchmark harnesses share: statistics
+// and the configuration of the HTTP baseline server.
+package benchkit
+
+import "slices"
+
+// Median of f over xs (the mean of the middle two for an even count; 0 for
+// none).
+func Median[T any](xs []T, f func(T) float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	v := make([]float64, len(xs))
+	for i, x := range xs {
+		v[i] = f(x)
+	}
+	slices.Sort(v)
+	n := len(v)
+	if n%2 == 1 {
+		return v[n/2]
+	}
+	return (v[n/2-1] + v[n/2]) / 2
+}
+
+// NginxPort is where the HTTP baseline listens inside a lab namespace.
+const NginxPort = "8080"
+
+// NginxConf is an nginx configuration serving one directory from one
+// process with sendfile and no logs. Format it with: the run directory
+// (pid, logs, temp), the listen address, NginxPort, the served directory.
+const NginxConf = `daemon off;
+master_process off;
+worker_processes 1;
+error_log %[1]s/error.log warn;
+pid %[1]s/nginx.pid;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  client_body_temp_path %[1]s/tmp;
+  proxy_temp_path %[1]s/tmp;
+  fastcgi_temp_path %[1]s/tmp;
+  uwsgi_temp_path %[1]s/tmp;
+  scgi_temp_path %[1]s/tmp;
+  server {
+    listen %[2]s:%[3]s;
+    root %[4]s;
+  }
+}
+`
