@@ -108,13 +108,6 @@ func AppendBlockHeader(dst []byte, id uint64, n int) []byte {
 	return append(dst, idb[:k]...)
 }
 
-// HeaderSize returns the size of the length prefix AppendFrame writes
-// before a body of n bytes.
-func HeaderSize(n int) int {
-	var b [binary.MaxVarintLen64]byte
-	return binary.PutUvarint(b[:], uint64(n))
-}
-
 func appendBody(dst []byte, m *Message) ([]byte, error) {
 	dst = append(dst, byte(m.Type))
 	dst = binary.AppendUvarint(dst, m.ID)

@@ -293,11 +293,13 @@ func (e *engine) failed(fctx context.Context, id swarm.SourceID, idx int, err er
 	}
 }
 
+// isDone reports whether another copy of chunk idx already completed (its
+// in-flight record is removed on the first verified delivery).
 func (e *engine) isDone(idx int) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	_, stillCopying := e.copies[idx]
-	return !stillCopying
+	_, inFlight := e.copies[idx]
+	return !inFlight
 }
 
 // fail records the first fatal error and stops the download. Holds mu.
