@@ -2,7 +2,13 @@
 // and the configuration of the HTTP baseline server.
 package benchkit
 
-import "slices"
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+)
 
 // Median of f over xs (the mean of the middle two for an even count; 0 for
 // none).
@@ -49,3 +55,32 @@ http {
   }
 }
 `
+
+// Latest reads the JSON result files matching pattern and keeps, for each
+// key, the one with the newest date. Files that are not results of this
+// kind (unparsable, or with an empty key) are skipped.
+func Latest[T any](pattern string, key func(*T) string, date func(*T) time.Time) ([]*T, error) {
+	files, err := filepath.Glob(pattern)
+	if err != nil {
+		return nil, err
+	}
+	latest := map[string]*T{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		r := new(T)
+		if json.Unmarshal(b, r) != nil || key(r) == "" {
+			continue
+		}
+		if old, ok := latest[key(r)]; !ok || date(r).After(date(old)) {
+			latest[key(r)] = r
+		}
+	}
+	out := make([]*T, 0, len(latest))
+	for _, r := range latest {
+		out = append(out, r)
+	}
+	return out, nil
+}

@@ -1,6 +1,13 @@
 package benchkit
 
-import "testing"
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
 
 func TestMedian(t *testing.T) {
 	id := func(x float64) float64 { return x }
@@ -11,5 +18,31 @@ func TestMedian(t *testing.T) {
 		if got := Median(c.in, id); got != c.want {
 			t.Errorf("Median(%v) = %v, want %v", c.in, got, c.want)
 		}
+	}
+}
+
+func TestLatest(t *testing.T) {
+	type res struct {
+		Name string    `json:"name"`
+		Date time.Time `json:"date"`
+		N    int       `json:"n"`
+	}
+	dir := t.TempDir()
+	t0 := time.Unix(1000, 0)
+	for i, r := range []res{{"a", t0, 1}, {"a", t0.Add(time.Hour), 2}, {"b", t0, 3}, {"", t0, 4}} {
+		b, _ := json.Marshal(r)
+		os.WriteFile(filepath.Join(dir, fmt.Sprintf("%d.json", i)), b, 0o644)
+	}
+	os.WriteFile(filepath.Join(dir, "junk.json"), []byte("{"), 0o644)
+	got, err := Latest(filepath.Join(dir, "*.json"), func(r *res) string { return r.Name }, func(r *res) time.Time { return r.Date })
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]int{}
+	for _, r := range got {
+		byName[r.Name] = r.N
+	}
+	if len(got) != 2 || byName["a"] != 2 || byName["b"] != 3 {
+		t.Fatalf("got %v", byName)
 	}
 }

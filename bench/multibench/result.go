@@ -174,33 +174,17 @@ func (r *ScenarioResult) write(dir string) (string, error) {
 // latestResults reads this harness's result files in dir and keeps the
 // newest per scenario, in the order of order (unknown scenarios last).
 func latestResults(dir string, order []string) ([]*ScenarioResult, error) {
-	files, err := filepath.Glob(filepath.Join(dir, "*"+resultPrefix+"*.json"))
+	out, err := benchkit.Latest(filepath.Join(dir, "*"+resultPrefix+"*.json"),
+		func(r *ScenarioResult) string { return r.Scenario },
+		func(r *ScenarioResult) time.Time { return r.Date })
 	if err != nil {
 		return nil, err
-	}
-	latest := map[string]*ScenarioResult{}
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			return nil, err
-		}
-		var r ScenarioResult
-		if json.Unmarshal(b, &r) != nil || r.Scenario == "" {
-			continue
-		}
-		if old, ok := latest[r.Scenario]; !ok || r.Date.After(old.Date) {
-			latest[r.Scenario] = &r
-		}
 	}
 	rank := func(name string) int {
 		if i := slices.Index(order, name); i >= 0 {
 			return i
 		}
 		return len(order)
-	}
-	var out []*ScenarioResult
-	for _, r := range latest {
-		out = append(out, r)
 	}
 	slices.SortFunc(out, func(a, b *ScenarioResult) int {
 		if d := rank(a.Scenario) - rank(b.Scenario); d != 0 {

@@ -136,27 +136,11 @@ func (r *ProfileResult) write(dir string) (string, error) {
 // latestResults reads every result file in dir and keeps the newest per
 // profile, ordered by profile name.
 func latestResults(dir string) ([]*ProfileResult, error) {
-	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	out, err := benchkit.Latest(filepath.Join(dir, "*.json"),
+		func(r *ProfileResult) string { return r.Profile.Name },
+		func(r *ProfileResult) time.Time { return r.Date })
 	if err != nil {
 		return nil, err
-	}
-	latest := map[string]*ProfileResult{}
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			return nil, err
-		}
-		var r ProfileResult
-		if json.Unmarshal(b, &r) != nil || r.Profile.Name == "" {
-			continue
-		}
-		if old, ok := latest[r.Profile.Name]; !ok || r.Date.After(old.Date) {
-			latest[r.Profile.Name] = &r
-		}
-	}
-	var out []*ProfileResult
-	for _, r := range latest {
-		out = append(out, r)
 	}
 	slices.SortFunc(out, func(a, b *ProfileResult) int { return strings.Compare(a.Profile.Name, b.Profile.Name) })
 	return out, nil
