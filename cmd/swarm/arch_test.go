@@ -65,6 +65,9 @@ func allowed(pkg, imp string) bool {
 	case rel == "catalog":
 		// peer.AddrInfo is a value type of the Discovery interface; no host, no network.
 		return std || has("github.com/ipfs/go-cid", "github.com/libp2p/go-libp2p/core/peer", mod+"/chunker")
+	case rel == "swarm/httpsrc" || rel == "swarm/gatewaysrc":
+		// HTTP sources: the fetch engine's Source, nothing of the node.
+		return std || has("github.com/ipfs/go-cid", mod+"/chunker", mod+"/swarm/fetch", mod+"/swarm/httpsrc")
 	case rel == "node/wire":
 		return std || has("github.com/ipfs/go-cid")
 	case rel == "node/api" || rel == "node/apitype" || rel == "node/apiclient":
@@ -121,6 +124,8 @@ func TestImportRules(t *testing.T) {
 		{mod + "/node/api", mod + "/node", false},
 		{mod + "/cmd/swarm/cli", mod + "/ratectl/session", false},
 		{mod + "/ratectl/p2p", "github.com/libp2p/go-libp2p/core/transport", true},
+		{mod + "/swarm/gatewaysrc", mod + "/swarm/httpsrc", true},
+		{mod + "/swarm/gatewaysrc", mod + "/node/wire", false},
 	}
 	for _, c := range cases {
 		if got := allowed(c.pkg, c.imp); got != c.ok {

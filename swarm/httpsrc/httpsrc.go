@@ -2,17 +2,19 @@
 // (mirrors, object-store URLs) by byte range. The endpoint knows nothing of
 // Swarm: it serves the files' bytes; the manifest says which range of which
 // file each chunk is, and the fetch engine verifies every chunk it gets.
+//
+// It also holds the HTTP plumbing that swarm/gatewaysrc shares: URL checks,
+// requests that fail on silence, typed status errors, and a client for URLs
+// that peers supplied (PeerClient).
 package httpsrc
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/ipfs/go-cid"
 
@@ -40,28 +42,16 @@ type Endpoint struct {
 	refs   map[cid.Cid]ref
 }
 
-// DefaultClient is used when New is given none.
-var DefaultClient = &http.Client{Transport: &http.Transport{
-	Proxy:                 http.ProxyFromEnvironment,
-	MaxIdleConnsPerHost:   64,
-	IdleConnTimeout:       90 * time.Second,
-	TLSHandshakeTimeout:   10 * time.Second,
-	ResponseHeaderTimeout: IdleTimeout,
-}}
-
-// IdleTimeout fails a request when no byte of the body arrives for this long.
-const IdleTimeout = 60 * time.Second
-
 // New maps every chunk of m onto rawURL.
 func New(rawURL string, m *manifest.Manifest, client *http.Client) (*Endpoint, error) {
-	u, err := url.Parse(rawURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("%w: %q (want http:// or https://)", ErrBadEndpoint, rawURL)
+	u, err := ParseURL(rawURL)
+	if err != nil {
+		return nil, err
 	}
 	if client == nil {
 		client = DefaultClient
 	}
-	e := &Endpoint{name: "http " + redact(u), client: client, refs: map[cid.Cid]ref{}}
+	e := &Endpoint{name: "http " + Redact(u), client: client, refs: map[cid.Cid]ref{}}
 	for _, en := range m.Entries {
 		if en.Kind != manifest.KindFile {
 			continue
@@ -99,15 +89,6 @@ func join(base *url.URL, p string) string {
 	return u.String()
 }
 
-// redact drops credentials and the query (often a signature) from a name
-// shown to users.
-func redact(u *url.URL) string {
-	c := *u
-	c.User = nil
-	c.RawQuery = ""
-	return c.String()
-}
-
 // Name identifies the endpoint in progress and summaries.
 func (e *Endpoint) Name() string { return e.name }
 
@@ -117,47 +98,18 @@ func (e *Endpoint) Fetch(ctx context.Context, c cid.Cid) ([]byte, error) {
 	if !ok {
 		return nil, fmt.Errorf("%s: %w", c, fetch.ErrNotHave)
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	idle := time.AfterFunc(IdleTimeout, cancel)
-	defer idle.Stop()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.url, nil)
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Range", fmt.Sprintf("bytes=%d-%d", r.offset, r.offset+r.size-1))
-	resp, err := e.client.Do(req)
+	hdr := http.Header{"Range": {fmt.Sprintf("bytes=%d-%d", r.offset, r.offset+r.size-1)}}
+	resp, err := Open(ctx, e.client, r.url, hdr)
 	if err != nil {
 		return nil, err
 	}
 	defer resp.Body.Close()
-	switch {
-	case resp.StatusCode == http.StatusPartialContent:
-	case resp.StatusCode == http.StatusOK && r.whole:
-	case resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusGone:
-		return nil, fmt.Errorf("%s: %s: %w", r.url, resp.Status, fetch.ErrNotHave)
-	case resp.StatusCode == http.StatusOK:
-		return nil, fmt.Errorf("%s: server ignores range requests: %w", r.url, fetch.ErrNotHave)
+	switch code := resp.StatusCode; {
+	case code == http.StatusPartialContent, code == http.StatusOK && r.whole:
+		return ReadN(resp, r.size)
+	case code == http.StatusOK:
+		return nil, NewStatusError(resp, "server ignores range requests", true)
 	default:
-		return nil, fmt.Errorf("%s: %s", r.url, resp.Status)
+		return nil, NewStatusError(resp, "", code == http.StatusNotFound || code == http.StatusGone)
 	}
-	buf := make([]byte, r.size)
-	if _, err := io.ReadFull(&watchdog{r: resp.Body, t: idle}, buf); err != nil {
-		return nil, fmt.Errorf("%s: short body: %w", r.url, err)
-	}
-	return buf, nil
-}
-
-// watchdog pushes the idle timer back whenever bytes arrive.
-type watchdog struct {
-	r io.Reader
-	t *time.Timer
-}
-
-func (w *watchdog) Read(b []byte) (int, error) {
-	n, err := w.r.Read(b)
-	if n > 0 {
-		w.t.Reset(IdleTimeout)
-	}
-	return n, err
 }
