@@ -44,11 +44,11 @@ const (
 )
 
 type source struct {
-	has       func(idx int) bool // nil: holds everything
-	growing   bool               // its holdings may grow (a peer still downloading)
-	missing   bitset             // chunks it said it lacks
-	cursor    int                // every chunk below it was done, in flight or unservable when passed
-	retry     intHeap            // chunks below cursor that came back to pending
+	partial   bool            // it gave a has-map: it holds only the chunks in held
+	held      bitset          // if partial
+	growing   bool            // its holdings may grow (a peer still downloading)
+	missing   bitset          // chunks it said it lacks
+	lanes     map[int32]*lane // per availability level (avail.go)
 	inflight  int
 	limit     int // most requests in flight at once; 0: no limit
 	failures  int // consecutive transient failures
@@ -59,12 +59,15 @@ type source struct {
 	completed int
 }
 
-// Scheduler decides which source fetches which chunk. Every operation is
-// amortised O(1) in the number of chunks (plus the chunks in flight), so
-// downloads of millions of chunks schedule in linear time.
+// Scheduler decides which source fetches which chunk, rarest first. Asking
+// for work is amortised O(1) in the number of chunks (times the number of
+// availability levels, plus the chunks in flight), so downloads of millions
+// of chunks schedule in linear time; a has-map update is O(chunks).
 type Scheduler struct {
 	state    []chunkState
 	copies   []uint8          // sources currently fetching each chunk
+	avail    []int32          // availability of each chunk, offset (avail.go)
+	levels   []int32          // every value avail has taken, ascending
 	inflight map[int]struct{} // chunks with copies > 0
 	left     int              // chunks not done
 	sources  map[SourceID]*source
@@ -76,6 +79,8 @@ func New(n int, alreadyDone []uint64) *Scheduler {
 	s := &Scheduler{
 		state:    make([]chunkState, n),
 		copies:   make([]uint8, n),
+		avail:    make([]int32, n),
+		levels:   []int32{0},
 		inflight: map[int]struct{}{},
 		left:     n,
 		sources:  map[SourceID]*source{},
@@ -90,24 +95,49 @@ func New(n int, alreadyDone []uint64) *Scheduler {
 }
 
 // AddSource registers a source. has reports whether it holds a chunk; nil
-// means it holds all of them.
+// means it holds all of them. has is read once, here (O(chunks)).
+// Registering an id again replaces the source.
 func (s *Scheduler) AddSource(id SourceID, has func(idx int) bool) {
-	s.sources[id] = &source{has: has, missing: newBitset(len(s.state))}
+	if old := s.sources[id]; old != nil && !old.banned {
+		s.withdraw(old)
+	}
+	src := &source{missing: newBitset(len(s.state)), lanes: map[int32]*lane{}}
+	s.sources[id] = src
+	if has != nil {
+		s.install(src, s.snapshot(has), true)
+	}
 }
 
 // UpdateHas replaces what source id holds, e.g. a fresh have-map from a
 // peer that is itself downloading; growing says it may hold more later
 // (such a source keeps the download from being declared stuck). Chunks it
-// said it lacked become eligible again.
+// said it lacked become eligible again. has is read once, here.
 func (s *Scheduler) UpdateHas(id SourceID, has func(idx int) bool, growing bool) {
 	src := s.sources[id]
 	if src == nil {
 		return
 	}
-	src.has, src.growing = has, growing
-	src.missing = newBitset(len(s.state))
-	src.cursor = 0
-	src.retry = intHeap{}
+	src.growing = growing
+	held := newBitset(len(s.state))
+	if has != nil {
+		held = s.snapshot(has)
+	}
+	if src.banned {
+		src.held, src.partial = held, has != nil
+		return
+	}
+	s.install(src, held, has != nil)
+}
+
+// snapshot reads a has-map into a bitset.
+func (s *Scheduler) snapshot(has func(idx int) bool) bitset {
+	b := newBitset(len(s.state))
+	for i := range s.state {
+		if has(i) {
+			b.set(i)
+		}
+	}
+	return b
 }
 
 // SetLimit caps how many requests source id may have in flight (its
@@ -161,28 +191,7 @@ func (s *Scheduler) start(src *source, i int) {
 }
 
 func (s *Scheduler) canServe(src *source, i int) bool {
-	return !src.missing.has(i) && (src.has == nil || src.has(i))
-}
-
-// pickPending returns the lowest pending chunk the source holds: first
-// among chunks that came back to pending behind its cursor, then by
-// advancing the cursor. Each chunk is passed by each cursor once and popped
-// from each retry heap once per return, so the total work is linear.
-func (s *Scheduler) pickPending(src *source) (int, bool) {
-	for src.retry.Len() > 0 {
-		i := src.retry.min()
-		if s.state[i] == pending && s.canServe(src, i) {
-			return i, true
-		}
-		src.retry.popMin() // taken, finished or not servable since: forget it
-	}
-	for ; src.cursor < len(s.state); src.cursor++ {
-		i := src.cursor
-		if s.state[i] == pending && s.canServe(src, i) {
-			return i, true
-		}
-	}
-	return 0, false
+	return !src.missing.has(i) && (!src.partial || src.held.has(i))
 }
 
 // pickEndgame duplicates an in-flight chunk onto an idle source once
@@ -228,7 +237,7 @@ func (s *Scheduler) Failed(id SourceID, idx int, o Outcome, reason string, now t
 	if src != nil {
 		switch o {
 		case Missing:
-			src.missing.set(idx)
+			s.refuse(src, idx)
 		case Corrupt:
 			s.Ban(id, reason)
 		}
@@ -264,24 +273,16 @@ func (s *Scheduler) finish(src *source, idx int) {
 		delete(s.inflight, idx)
 		if s.state[idx] == inflight {
 			s.state[idx] = pending
-			s.requeue(idx)
+			s.offer(idx) // to the sources whose lanes already passed it
 		}
 	}
 }
 
-// requeue offers a chunk that went back to pending to every source whose
-// cursor has already passed it.
-func (s *Scheduler) requeue(idx int) {
-	for _, src := range s.sources {
-		if !src.banned && src.cursor > idx && !src.missing.has(idx) {
-			src.retry.push(idx)
-		}
-	}
-}
-
-// Ban drops a source for the rest of the download.
+// Ban drops a source for the rest of the download; the chunks it held
+// become rarer.
 func (s *Scheduler) Ban(id SourceID, reason string) {
 	if src := s.sources[id]; src != nil && !src.banned {
+		s.withdraw(src)
 		src.banned, src.reason = true, reason
 	}
 }
