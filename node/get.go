@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -20,7 +21,6 @@ import (
 	"github.com/swarm-project/swarm/node/apitype"
 	"github.com/swarm-project/swarm/ratectl"
 	"github.com/swarm-project/swarm/swarm/fetch"
-	"github.com/swarm-project/swarm/swarm/httpsrc"
 )
 
 const connectTimeout = 60 * time.Second
@@ -43,23 +43,25 @@ func (n *Node) Get(ctx context.Context, req apitype.GetRequest, progress func(ap
 	if err != nil {
 		return nil, err
 	}
+	gws, err := parseGateways(req.Gateways)
+	if err != nil {
+		return nil, err
+	}
 	set, err := n.sources(ctx, root, req.Peers)
 	if err != nil {
 		return nil, err
 	}
 	defer set.close()
 	n.requestRates(ctx, set, policy, req)
-	m, err := n.resolve(ctx, root, set.list)
+	m, err := n.resolve(ctx, root, slices.Concat(set.list, gatewaySources(gws, nil)))
 	if err != nil {
 		return nil, set.explain(err)
 	}
-	for _, u := range req.Endpoints {
-		ep, err := httpsrc.New(u, m, nil)
-		if err != nil {
-			return nil, badRequest("%v", err)
-		}
-		set.list = append(set.list, ep)
+	web, err := webSources(m, req.Endpoints, gws)
+	if err != nil {
+		return nil, err
 	}
+	set.list = append(set.list, web...)
 	j := &journal{store: n.store, id: downloadID(root, req.Out)}
 	n.startHaves(ctx, root, m, j)
 	defer n.haves.finish(root)
@@ -206,7 +208,8 @@ func parsePeers(addrs []string) ([]peer.AddrInfo, error) {
 }
 
 // resolve fetches and validates the manifest, keeping its blocks so this
-// node can serve them too.
+// node can serve them too. srcs[0] is the local store, asked first
+// directly; the others (peers, then gateways) are asked in order.
 func (n *Node) resolve(ctx context.Context, root cid.Cid, srcs []fetch.Source) (*manifest.Manifest, error) {
 	get := func(ctx context.Context, c cid.Cid) ([]byte, error) {
 		if b, err := n.store.GetBlock(ctx, c); err == nil {
@@ -227,7 +230,7 @@ func (n *Node) resolve(ctx context.Context, root cid.Cid, srcs []fetch.Source) (
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		reason := "no peer to ask (give --peer, or configure DHT bootstrap peers)"
+		reason := "no peer or gateway to ask (give --peer or --gateway, or configure DHT bootstrap peers; --endpoint mirrors serve files, not the manifest)"
 		if len(errs) > 0 {
 			reason = errors.Join(errs...).Error()
 		}

@@ -3,6 +3,7 @@ package node
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/swarm-project/swarm/chunker/manifest"
@@ -18,9 +19,14 @@ func (n *Node) ID() apitype.ID {
 	return out
 }
 
-// Ls lists a root's manifest, fetching it from peers if it is not local.
-func (n *Node) Ls(ctx context.Context, rootStr string, peers []string) (*apitype.Ls, error) {
+// Ls lists a root's manifest, fetching it from peers or gateways if it is
+// not local.
+func (n *Node) Ls(ctx context.Context, rootStr string, peers, gateways []string) (*apitype.Ls, error) {
 	root, err := parseRoot(rootStr)
+	if err != nil {
+		return nil, err
+	}
+	gws, err := parseGateways(gateways)
 	if err != nil {
 		return nil, err
 	}
@@ -29,7 +35,7 @@ func (n *Node) Ls(ctx context.Context, rootStr string, peers []string) (*apitype
 		return nil, err
 	}
 	defer set.close()
-	m, err := n.resolve(ctx, root, set.list)
+	m, err := n.resolve(ctx, root, slices.Concat(set.list, gatewaySources(gws, nil)))
 	if err != nil {
 		return nil, set.explain(err)
 	}

@@ -26,7 +26,7 @@ type Service interface {
 	ID() apitype.ID
 	Add(ctx context.Context, req apitype.AddRequest, progress func(apitype.Progress)) (*apitype.AddResult, error)
 	Get(ctx context.Context, req apitype.GetRequest, progress func(apitype.Progress)) (*apitype.GetResult, error)
-	Ls(ctx context.Context, root string, peers []string) (*apitype.Ls, error)
+	Ls(ctx context.Context, root string, peers, gateways []string) (*apitype.Ls, error)
 	Pins(ctx context.Context) ([]apitype.Pin, error)
 	Status(ctx context.Context) (*apitype.Status, error)
 }

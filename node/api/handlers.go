@@ -31,7 +31,7 @@ func (s *Server) status(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) ls(w http.ResponseWriter, r *http.Request) {
-	out, err := s.svc.Ls(r.Context(), r.PathValue("cid"), r.URL.Query()["peer"])
+	out, err := s.svc.Ls(r.Context(), r.PathValue("cid"), r.URL.Query()["peer"], r.URL.Query()["gateway"])
 	if err != nil {
 		s.fail(w, err)
 		return

@@ -117,9 +117,10 @@ func (c *Client) Status(ctx context.Context) (*apitype.Status, error) {
 	return &out, c.getJSON(ctx, "/v1/status", &out)
 }
 
-// Ls lists a root's entries, asking peers for the manifest if needed.
-func (c *Client) Ls(ctx context.Context, root string, peers []string) (*apitype.Ls, error) {
-	q := url.Values{"peer": peers}
+// Ls lists a root's entries, asking peers or gateways for the manifest if
+// needed.
+func (c *Client) Ls(ctx context.Context, root string, peers, gateways []string) (*apitype.Ls, error) {
+	q := url.Values{"peer": peers, "gateway": gateways}
 	var out apitype.Ls
 	return &out, c.getJSON(ctx, "/v1/ls/"+url.PathEscape(root)+"?"+q.Encode(), &out)
 }

@@ -39,6 +39,9 @@ type GetRequest struct {
 	// Endpoints are HTTP(S) URLs serving the content's bytes (a file, or the
 	// base of a directory tree), fetched by range and verified.
 	Endpoints []string `json:"endpoints,omitempty"`
+	// Gateways are IPFS trustless gateways (base URLs) serving raw blocks by
+	// CID: chunks, and the manifest when no peer has it. Verified.
+	Gateways []string `json:"gateways,omitempty"`
 	// Policy, Rate and MinRate (bytes/s) ask each swarmrc peer to send this
 	// download with that policy, at most Rate and at least MinRate (each
 	// peer caps them by its own --max-upload-rate). Empty: the peer's own.

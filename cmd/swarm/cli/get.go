@@ -17,6 +17,7 @@ type getFlags struct {
 	out       string
 	peers     []string
 	endpoints []string
+	gateways  []string
 	asJSON    bool
 	policy    string
 	rate      string
@@ -29,8 +30,10 @@ func newGetCmd(e *env) *cobra.Command {
 		Use:   "get CID",
 		Short: "Download a root, verifying every chunk; resumes after an interruption",
 		Long: `get fetches the manifest of CID and every chunk it lists from the local
-index and from the peers given with --peer, verifies each chunk against its
-CID before writing it, and writes into a temporary name next to the
+index, the peers given with --peer or found in the DHT, HTTP(S) mirrors given
+with --endpoint (by byte range) and IPFS trustless gateways given with
+--gateway (raw blocks by CID; they can serve the manifest too), verifies each
+chunk against its CID before writing it, and writes into a temporary name next to the
 destination (.NAME.swarm-partial), renamed into place only when complete.
 Interrupted (Ctrl-C, kill, crash)? Run the same command again: only missing
 chunks are fetched. The destination must not exist.`,
@@ -40,6 +43,7 @@ chunks are fetched. The destination must not exist.`,
 	cmd.Flags().StringVarP(&f.out, "output", "o", "", "destination path (default: the content's name in the current directory)")
 	cmd.Flags().StringArrayVar(&f.peers, "peer", nil, "multiaddr of a peer that has the content, ending in /p2p/ID (repeatable)")
 	cmd.Flags().StringArrayVar(&f.endpoints, "endpoint", nil, "HTTP(S) URL serving the content's bytes: the file, or the base URL of the tree (repeatable)")
+	cmd.Flags().StringArrayVar(&f.gateways, "gateway", nil, "IPFS trustless gateway serving raw blocks by CID, e.g. https://trustless-gateway.link (repeatable); also asked for the manifest")
 	cmd.Flags().StringVar(&f.policy, "policy", "", "ask peers to send with this policy: fixed, fair, high, low (default: theirs)")
 	cmd.Flags().StringVar(&f.rate, "rate", "", "ask peers for at most this rate (the target with --policy fixed), bits/s, e.g. 200M")
 	cmd.Flags().StringVar(&f.minRate, "min-rate", "", "ask peers for at least this rate, bits/s, e.g. 10M")
@@ -62,7 +66,7 @@ func runGet(ctx context.Context, e *env, root string, f getFlags) error {
 			return err
 		}
 		bar := newProgressBar(e.stderr, !f.asJSON, "fetched")
-		res, err := c.Get(ctx, apitype.GetRequest{CID: root, Out: out, Peers: f.peers, Endpoints: f.endpoints,
+		res, err := c.Get(ctx, apitype.GetRequest{CID: root, Out: out, Peers: f.peers, Endpoints: f.endpoints, Gateways: f.gateways,
 			Policy: f.policy, Rate: rate, MinRate: minRate}, bar.update)
 		bar.finish()
 		if err != nil {
@@ -82,7 +86,7 @@ func destination(ctx context.Context, c *apiclient.Client, root string, f getFla
 	if f.out != "" {
 		return filepath.Abs(f.out)
 	}
-	ls, err := c.Ls(ctx, root, f.peers)
+	ls, err := c.Ls(ctx, root, f.peers, f.gateways)
 	if err != nil {
 		return "", err
 	}

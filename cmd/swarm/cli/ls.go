@@ -10,20 +10,23 @@ import (
 )
 
 func newLsCmd(e *env) *cobra.Command {
-	var peers []string
+	var peers, gateways []string
 	cmd := &cobra.Command{
 		Use:   "ls CID",
 		Short: "List the files and directories of a root",
 		Args:  cobra.ExactArgs(1),
-		RunE:  func(cmd *cobra.Command, args []string) error { return runLs(cmd.Context(), e, args[0], peers) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runLs(cmd.Context(), e, args[0], peers, gateways)
+		},
 	}
 	cmd.Flags().StringArrayVar(&peers, "peer", nil, "multiaddr of a peer to ask for the manifest (repeatable)")
+	cmd.Flags().StringArrayVar(&gateways, "gateway", nil, "IPFS trustless gateway to ask for the manifest blocks (repeatable)")
 	return cmd
 }
 
-func runLs(ctx context.Context, e *env, root string, peers []string) error {
+func runLs(ctx context.Context, e *env, root string, peers, gateways []string) error {
 	return withClient(ctx, e, func(c *apiclient.Client) error {
-		ls, err := c.Ls(ctx, root, peers)
+		ls, err := c.Ls(ctx, root, peers, gateways)
 		if err != nil {
 			return err
 		}
