@@ -27,14 +27,16 @@ type Type uint8
 
 // Message types.
 const (
-	TypeGet      Type = 1 // request a block by CID
-	TypeBlock    Type = 2 // the block's bytes
-	TypeNotFound Type = 3 // the responder does not have the block
-	TypeError    Type = 4 // the responder failed; code and text
-	TypeRate     Type = 5 // requester asks for a sending policy and rates
-	TypeRateOK   Type = 6 // responder applied them (possibly capped)
-	TypeHave     Type = 7 // which chunks of a root do you hold?
-	TypeHaveList Type = 8 // none, all, or a bitfield of chunk indexes
+	TypeGet          Type = 1  // request a block by CID
+	TypeBlock        Type = 2  // the block's bytes
+	TypeNotFound     Type = 3  // the responder does not have the block
+	TypeError        Type = 4  // the responder failed; code and text
+	TypeRate         Type = 5  // requester asks for a sending policy and rates
+	TypeRateOK       Type = 6  // responder applied them (possibly capped)
+	TypeHave         Type = 7  // which chunks of a root do you hold?
+	TypeHaveList     Type = 8  // none, all, or a bitfield of chunk indexes
+	TypeEndpoints    Type = 9  // which HTTP(S) URLs serve a root's bytes?
+	TypeEndpointList Type = 10 // the URLs the responder has recorded (maybe none)
 )
 
 // Have states carried by TypeHaveList.
@@ -46,6 +48,12 @@ const (
 
 // MaxHaveChunks caps the bitfield of a TypeHaveList.
 const MaxHaveChunks = 8 * MaxBlock
+
+// Caps of a TypeEndpointList: URLs per list, bytes per URL.
+const (
+	MaxEndpoints   = 16
+	MaxEndpointLen = 2048
+)
 
 // Error codes carried by TypeError.
 const (
@@ -76,6 +84,10 @@ type Message struct {
 	State uint8
 	Count uint64
 	Bits  []byte
+	// TypeEndpointList: at most MaxEndpoints URLs of 1 to MaxEndpointLen
+	// bytes. The codec checks only their sizes; what a URL may be is the
+	// receiver's policy. TypeEndpoints uses CID.
+	URLs []string
 }
 
 func malformed(format string, a ...any) error {
@@ -112,7 +124,7 @@ func appendBody(dst []byte, m *Message) ([]byte, error) {
 	dst = append(dst, byte(m.Type))
 	dst = binary.AppendUvarint(dst, m.ID)
 	switch m.Type {
-	case TypeGet, TypeHave:
+	case TypeGet, TypeHave, TypeEndpoints:
 		if !m.CID.Defined() {
 			return nil, malformed("request without CID")
 		}
@@ -134,6 +146,8 @@ func appendBody(dst []byte, m *Message) ([]byte, error) {
 			dst = binary.AppendUvarint(dst, m.Count)
 			dst = append(dst, m.Bits...)
 		}
+	case TypeEndpointList:
+		return appendURLs(dst, m.URLs)
 	case TypeRate, TypeRateOK:
 		dst = append(dst, m.Policy)
 		dst = binary.AppendUvarint(dst, m.Target)
@@ -172,10 +186,12 @@ func Decode(body []byte) (Message, error) {
 
 func decodePayload(m *Message, rest []byte) error {
 	switch m.Type {
-	case TypeGet, TypeHave:
+	case TypeGet, TypeHave, TypeEndpoints:
 		return decodeGet(m, rest)
 	case TypeHaveList:
 		return decodeHaveList(m, rest)
+	case TypeEndpointList:
+		return decodeURLs(m, rest)
 	case TypeBlock:
 		if len(rest) > MaxBlock {
 			return malformed("block of %d bytes exceeds %d", len(rest), MaxBlock)
@@ -283,5 +299,46 @@ func decodeHaveList(m *Message, rest []byte) error {
 		return malformed("bits set past the last chunk")
 	}
 	m.Count, m.Bits = n, r
+	return nil
+}
+
+func appendURLs(dst []byte, urls []string) ([]byte, error) {
+	if len(urls) > MaxEndpoints {
+		return nil, malformed("%d endpoints exceed %d", len(urls), MaxEndpoints)
+	}
+	dst = binary.AppendUvarint(dst, uint64(len(urls)))
+	for _, u := range urls {
+		if len(u) == 0 || len(u) > MaxEndpointLen {
+			return nil, malformed("endpoint of %d bytes (1 to %d)", len(u), MaxEndpointLen)
+		}
+		dst = binary.AppendUvarint(dst, uint64(len(u)))
+		dst = append(dst, u...)
+	}
+	return dst, nil
+}
+
+func decodeURLs(m *Message, rest []byte) error {
+	r, n, err := uvarint(rest)
+	if err != nil {
+		return err
+	}
+	if n > MaxEndpoints {
+		return malformed("%d endpoints exceed %d", n, MaxEndpoints)
+	}
+	m.URLs = make([]string, 0, n)
+	for range n {
+		var l uint64
+		if r, l, err = uvarint(r); err != nil {
+			return err
+		}
+		if l == 0 || l > MaxEndpointLen || l > uint64(len(r)) {
+			return malformed("endpoint length %d (1 to %d, %d bytes left)", l, MaxEndpointLen, len(r))
+		}
+		m.URLs = append(m.URLs, string(r[:l]))
+		r = r[l:]
+	}
+	if len(r) != 0 {
+		return malformed("trailing bytes after endpoints")
+	}
 	return nil
 }

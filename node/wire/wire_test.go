@@ -6,6 +6,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/ipfs/go-cid"
@@ -42,6 +44,9 @@ func seeds(t testing.TB) []Message {
 		{Type: TypeHave, ID: 11, CID: testCID(t)},
 		{Type: TypeHaveList, ID: 11, State: HaveAll},
 		{Type: TypeHaveList, ID: 12, State: HavePartial, Count: 11, Bits: []byte{0xff, 0x05}},
+		{Type: TypeEndpoints, ID: 13, CID: testCID(t)},
+		{Type: TypeEndpointList, ID: 13, URLs: []string{"https://mirror.example/data/", "http://10.0.0.7:8080/x?sig=1"}},
+		{Type: TypeEndpointList, ID: 14, URLs: []string{}},
 	}
 }
 
@@ -62,7 +67,8 @@ func TestRoundTrip(t *testing.T) {
 		if got.Type != m.Type || got.ID != m.ID || !got.CID.Equals(m.CID) ||
 			!bytes.Equal(got.Data, m.Data) || got.Code != m.Code || got.Text != m.Text ||
 			got.Policy != m.Policy || got.Target != m.Target || got.MinRate != m.MinRate ||
-			got.State != m.State || got.Count != m.Count || !bytes.Equal(got.Bits, m.Bits) {
+			got.State != m.State || got.Count != m.Count || !bytes.Equal(got.Bits, m.Bits) ||
+			!slices.Equal(got.URLs, m.URLs) {
 			t.Fatalf("round trip: got %+v want %+v", got, m)
 		}
 	}
@@ -132,5 +138,30 @@ func TestBlockHeaderMatchesFrame(t *testing.T) {
 	hdr := AppendBlockHeader(nil, 300, len(data))
 	if !bytes.Equal(append(hdr, data...), full) {
 		t.Fatalf("header+data %x != frame %x", append(hdr, data...), full)
+	}
+}
+
+func TestEndpointCaps(t *testing.T) {
+	for _, urls := range [][]string{
+		make([]string, MaxEndpoints+1),
+		{""},
+		{strings.Repeat("x", MaxEndpointLen+1)},
+	} {
+		for i := range urls {
+			if urls[i] == "" && len(urls) > 1 {
+				urls[i] = "http://x/"
+			}
+		}
+		if _, err := AppendFrame(nil, &Message{Type: TypeEndpointList, URLs: urls}); !errors.Is(err, ErrMalformed) {
+			t.Errorf("%d urls encoded: %v", len(urls), err)
+		}
+	}
+	// A count over the cap is refused before anything is allocated.
+	if _, err := Decode([]byte{byte(TypeEndpointList), 1, MaxEndpoints + 1}); !errors.Is(err, ErrMalformed) {
+		t.Fatalf("count over cap: %v", err)
+	}
+	// A length running past the frame is refused.
+	if _, err := Decode([]byte{byte(TypeEndpointList), 1, 1, 5, 'h', 't'}); !errors.Is(err, ErrMalformed) {
+		t.Fatalf("overlong URL: %v", err)
 	}
 }

@@ -13,15 +13,31 @@ import (
 // DefaultClient is used when New is given none: for URLs the user chose.
 var DefaultClient = &http.Client{Transport: transport(nil)}
 
-// PeerClient is for URLs the user did not choose (endpoints advertised by
-// a peer). It refuses to connect to loopback, link-local (cloud metadata
-// services live at 169.254.169.254), multicast and unspecified addresses,
-// checked on the address actually dialled, so a DNS name or a redirect
-// pointing there is refused too. Private (RFC 1918) addresses are allowed:
-// LAN mirrors are a main use. Behind an HTTP proxy (HTTP_PROXY), the proxy
-// is what is dialled and its own policy applies.
-var PeerClient = &http.Client{Transport: transport(&net.Dialer{
-	Timeout: 30 * time.Second, KeepAlive: 30 * time.Second, Control: refuseLocal})}
+// PeerClient returns the client for URLs the user did not choose
+// (endpoints advertised by a peer). It refuses to connect to link-local
+// addresses (cloud metadata services live at 169.254.169.254), multicast
+// and unspecified ones, and, unless allowLoopback (the peer itself is on
+// this host), loopback: checked on the address actually dialled, so a DNS
+// name or a redirect pointing there is refused too. Private (RFC 1918)
+// addresses are allowed: LAN mirrors are a main use. Behind an HTTP proxy
+// (HTTP_PROXY), the proxy is what is dialled and its own policy applies.
+func PeerClient(allowLoopback bool) *http.Client {
+	if allowLoopback {
+		return peerLoopbackClient
+	}
+	return peerClient
+}
+
+var (
+	peerClient         = guarded(false)
+	peerLoopbackClient = guarded(true)
+)
+
+func guarded(allowLoopback bool) *http.Client {
+	d := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second,
+		Control: func(_, address string, _ syscall.RawConn) error { return refuseLocal(address, allowLoopback) }}
+	return &http.Client{Transport: transport(d)}
+}
 
 // ErrLocalAddress is wrapped by a connection PeerClient refused.
 var ErrLocalAddress = errors.New("refusing to connect to a local address for a URL a peer supplied")
@@ -41,9 +57,9 @@ func transport(d *net.Dialer) *http.Transport {
 	return t
 }
 
-// refuseLocal is a net.Dialer Control: it runs for every address dialled,
-// after name resolution.
-func refuseLocal(_, address string, _ syscall.RawConn) error {
+// refuseLocal runs for every address a guarded client dials, after name
+// resolution.
+func refuseLocal(address string, allowLoopback bool) error {
 	host, _, err := net.SplitHostPort(address)
 	if err != nil {
 		return err
@@ -53,7 +69,7 @@ func refuseLocal(_, address string, _ syscall.RawConn) error {
 		return err
 	}
 	ip = ip.Unmap()
-	if ip.IsLoopback() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
+	if (ip.IsLoopback() && !allowLoopback) || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
 		ip.IsInterfaceLocalMulticast() || ip.IsMulticast() || ip.IsUnspecified() {
 		return fmt.Errorf("%w: %s", ErrLocalAddress, ip)
 	}

@@ -68,7 +68,8 @@ func Redact(u *url.URL) string {
 
 // Open sends a GET for rawURL with the headers hdr. The returned body fails
 // when no byte arrives for IdleTimeout; closing it ends the request. Errors
-// name the URL redacted.
+// name the URL redacted; a connection a guarded client refused (see
+// PeerClient) wraps fetch.ErrNotHave.
 func Open(ctx context.Context, client *http.Client, rawURL string, hdr http.Header) (*http.Response, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	idle := time.AfterFunc(IdleTimeout, cancel)
@@ -85,6 +86,9 @@ func Open(ctx context.Context, client *http.Client, rawURL string, hdr http.Head
 		var ue *url.Error
 		if errors.As(err, &ue) {
 			ue.URL = Redact(req.URL)
+		}
+		if errors.Is(err, ErrLocalAddress) {
+			return nil, fmt.Errorf("%w: %w", fetch.ErrNotHave, err) // never worth retrying
 		}
 		return nil, err
 	}

@@ -104,21 +104,35 @@ func TestNameHidesSecrets(t *testing.T) {
 	}
 }
 
-// A URL a peer supplied never reaches this host's own services or a cloud
-// metadata address, by literal or by name.
+// A URL a peer supplied never reaches this host's own services (unless the
+// peer is on this host) or a cloud metadata address, by literal or by name.
 func TestPeerClientRefusesLocal(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	defer srv.Close()
 	for _, u := range []string{srv.URL, "http://localhost:1/", "http://169.254.169.254/latest/meta-data/", "http://[::1]:1/", "http://0.0.0.0:1/"} {
-		_, err := PeerClient.Get(u)
+		_, err := PeerClient(false).Get(u)
 		if !errors.Is(err, ErrLocalAddress) {
 			t.Errorf("%s: %v, want ErrLocalAddress", u, err)
 		}
 	}
+	if resp, err := PeerClient(true).Get(srv.URL); err != nil {
+		t.Errorf("loopback refused for a peer on this host: %v", err)
+	} else {
+		resp.Body.Close()
+	}
+	if err := refuseLocal("169.254.169.254:80", true); !errors.Is(err, ErrLocalAddress) {
+		t.Errorf("metadata address allowed: %v", err)
+	}
 	for _, ok := range []string{"10.1.2.3:80", "192.168.1.1:443", "203.0.113.7:80", "[2001:db8::1]:80"} {
-		if err := refuseLocal("tcp", ok, nil); err != nil {
+		if err := refuseLocal(ok, false); err != nil {
 			t.Errorf("%s refused: %v", ok, err)
 		}
+	}
+	// Through a source, a refused address is "does not have it", not a retry.
+	m, _ := fetchtest.Tree(t, "")
+	ep, _ := New("http://169.254.169.254/x", m, PeerClient(true))
+	if _, err := ep.Fetch(t.Context(), m.Entries[0].Chunks[0]); !errors.Is(err, fetch.ErrNotHave) {
+		t.Errorf("refused dial: %v", err)
 	}
 }
 
