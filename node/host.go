@@ -7,8 +7,8 @@ import (
 	"github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/libp2p/go-libp2p/core/host"
 	rcmgr "github.com/libp2p/go-libp2p/p2p/host/resource-manager"
-	libp2pquic "github.com/libp2p/go-libp2p/p2p/transport/quic"
 	"github.com/libp2p/go-libp2p/p2p/muxer/yamux"
+	libp2pquic "github.com/libp2p/go-libp2p/p2p/transport/quic"
 	"github.com/libp2p/go-libp2p/p2p/transport/tcp"
 
 	rcp2p "github.com/swarm-project/swarm/ratectl/p2p"
@@ -17,8 +17,8 @@ import (
 
 // newHost builds the libp2p host: Swarm's rate-controlled UDP transport
 // (swarmrc), TCP and QUIC, Noise/TLS with yamux (16 MiB stream windows
-// from the first byte, see yamuxTransport), no relay, no NAT port mapping. listen may be empty
-// (an embedded node that only dials out).
+// from the first byte, see yamuxTransport), no relay, no NAT port mapping.
+// listen may be empty (an embedded node that only dials out).
 func newHost(sk crypto.PrivKey, listen []string, rc session.Config, reg *rcp2p.Registry) (host.Host, error) {
 	rm, err := rcmgr.NewResourceManager(rcmgr.NewFixedLimiter(resourceLimits()))
 	if err != nil {
