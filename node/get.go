@@ -43,20 +43,16 @@ func (n *Node) Get(ctx context.Context, req apitype.GetRequest, progress func(ap
 	if err != nil {
 		return nil, err
 	}
-	t0 := time.Now()
 	set, err := n.sources(ctx, root, req.Peers)
 	if err != nil {
 		return nil, err
 	}
-	n.log.Debug("get: sources connected", "elapsed", time.Since(t0))
 	defer set.close()
 	n.requestRates(ctx, set, policy, req)
-	n.log.Debug("get: rates requested", "elapsed", time.Since(t0))
 	m, err := n.resolve(ctx, root, set.list)
 	if err != nil {
 		return nil, set.explain(err)
 	}
-	n.log.Debug("get: manifest resolved", "elapsed", time.Since(t0))
 	for _, u := range req.Endpoints {
 		ep, err := httpsrc.New(u, m, nil)
 		if err != nil {
