@@ -29,6 +29,7 @@ type chunkServer struct {
 	rc      *rcp2p.Registry
 	ceiling ratectl.Config // the daemon's own upload settings
 	haves   func(context.Context, wire.Message) wire.Message
+	turns   sendTurns // block replies go out one at a time per connection
 }
 
 // handle serves one stream: requests are answered in order until the peer
@@ -116,13 +117,19 @@ func grantRate(req wire.Message, ceiling ratectl.Config) ratectl.Config {
 // write sends one reply; a block's bytes go out from where they are, after
 // a small header, instead of being copied into the frame.
 func (cs *chunkServer) write(s network.Stream, out []byte, m *wire.Message) ([]byte, error) {
-	_ = s.SetWriteDeadline(time.Now().Add(idleStreamTimeout))
 	if m.Type == wire.TypeBlock {
+		release, err := cs.turns.acquire(cs.ctx, s.Conn())
+		if err != nil {
+			return out, err
+		}
+		defer release()
+		_ = s.SetWriteDeadline(time.Now().Add(idleStreamTimeout))
 		out = wire.AppendBlockHeader(out[:0], m.ID, len(m.Data))
 		bufs := net.Buffers{out, m.Data}
-		_, err := bufs.WriteTo(s)
+		_, err = bufs.WriteTo(s)
 		return out, err
 	}
+	_ = s.SetWriteDeadline(time.Now().Add(idleStreamTimeout))
 	out, err := wire.AppendFrame(out[:0], m)
 	if err != nil {
 		return out, err

@@ -2,7 +2,7 @@ package node
 
 import (
 	"context"
-	"fmt"
+	"io"
 
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/network"
@@ -45,7 +45,9 @@ func (n *Node) connect(ctx context.Context, ai peer.AddrInfo) error {
 }
 
 // openChunkStream opens a /swarm/chunk/1.0.0 stream, on a swarmrc
-// connection to the peer when there is one.
+// connection to the peer when there is one. The protocol is negotiated
+// lazily: its proposal travels with the first request instead of costing a
+// round trip of its own (a refusal surfaces on the first read).
 func openChunkStream(ctx context.Context, h host.Host, p peer.ID) (network.Stream, error) {
 	for _, c := range h.Network().ConnsToPeer(p) {
 		if !rcp2p.IsAddr(c.RemoteMultiaddr()) {
@@ -55,15 +57,30 @@ func openChunkStream(ctx context.Context, h host.Host, p peer.ID) (network.Strea
 		if err != nil {
 			continue
 		}
-		if err := msmux.SelectProtoOrFail(wire.ProtocolID, s); err != nil {
-			_ = s.Reset()
-			return nil, fmt.Errorf("negotiating %s: %w", wire.ProtocolID, err)
-		}
 		if err := s.SetProtocol(wire.ProtocolID); err != nil {
 			_ = s.Reset()
 			return nil, err
 		}
-		return s, nil
+		return &lazyStream{Stream: s, rw: msmux.NewMSSelect(s, wire.ProtocolID)}, nil
 	}
 	return h.NewStream(ctx, p, wire.ProtocolID)
+}
+
+// lazyStream is a stream whose protocol negotiation completes with its first
+// read and write, as go-libp2p's own host does for a single protocol.
+type lazyStream struct {
+	network.Stream
+	rw io.ReadWriteCloser
+}
+
+func (s *lazyStream) Read(b []byte) (int, error)  { return s.rw.Read(b) }
+func (s *lazyStream) Write(b []byte) (int, error) { return s.rw.Write(b) }
+func (s *lazyStream) Close() error                { return s.rw.Close() }
+
+// CloseWrite flushes a negotiation not yet sent before half-closing.
+func (s *lazyStream) CloseWrite() error {
+	if f, ok := s.rw.(interface{ Flush() error }); ok {
+		_ = f.Flush()
+	}
+	return s.Stream.CloseWrite()
 }

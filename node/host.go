@@ -7,6 +7,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/libp2p/go-libp2p/core/host"
 	rcmgr "github.com/libp2p/go-libp2p/p2p/host/resource-manager"
+	"github.com/libp2p/go-libp2p/p2p/muxer/yamux"
 	libp2pquic "github.com/libp2p/go-libp2p/p2p/transport/quic"
 	"github.com/libp2p/go-libp2p/p2p/transport/tcp"
 
@@ -15,9 +16,9 @@ import (
 )
 
 // newHost builds the libp2p host: Swarm's rate-controlled UDP transport
-// (swarmrc), TCP and QUIC, Noise/TLS with yamux (16 MiB stream windows,
-// go-libp2p's default), no relay, no NAT port mapping. listen may be empty
-// (an embedded node that only dials out).
+// (swarmrc), TCP and QUIC, Noise/TLS with yamux (16 MiB stream windows
+// from the first byte, see yamuxTransport), no relay, no NAT port mapping.
+// listen may be empty (an embedded node that only dials out).
 func newHost(sk crypto.PrivKey, listen []string, rc session.Config, reg *rcp2p.Registry) (host.Host, error) {
 	rm, err := rcmgr.NewResourceManager(rcmgr.NewFixedLimiter(resourceLimits()))
 	if err != nil {
@@ -29,7 +30,7 @@ func newHost(sk crypto.PrivKey, listen []string, rc session.Config, reg *rcp2p.R
 		libp2p.Transport(tcp.NewTCPTransport),
 		libp2p.Transport(libp2pquic.NewTransport),
 		libp2p.DefaultSecurity,
-		libp2p.DefaultMuxers,
+		libp2p.Muxer(yamux.ID, yamuxTransport()),
 		libp2p.ResourceManager(rm),
 		libp2p.DisableRelay(),
 		libp2p.DisableMetrics(),
@@ -47,6 +48,18 @@ func newHost(sk crypto.PrivKey, listen []string, rc session.Config, reg *rcp2p.R
 		return nil, fmt.Errorf("starting libp2p host: %w", err)
 	}
 	return h, nil
+}
+
+// yamuxTransport is go-libp2p's yamux with the initial stream window
+// raised to its maximum (16 MiB). The default starts every new stream at
+// 256 KiB and grows it only as round trips go by: a 1 MiB chunk reply on a
+// fresh stream then waits for three window updates, which on a 100 ms path
+// caps a stream near 2.5 MB/s. The opener of a stream grants the window in
+// its first frame, so this side's setting governs replies to its requests.
+func yamuxTransport() *yamux.Transport {
+	cfg := *yamux.DefaultTransport
+	cfg.InitialStreamWindowSize = cfg.MaxStreamWindowSize
+	return &cfg
 }
 
 // resourceLimits are go-libp2p's defaults scaled to this machine, with room
