@@ -1,7 +1,8 @@
 // Package catalog declares what a node knows about content: where each chunk
-// lives, which roots are pinned under which names, and the journal of chunks a
-// download has already verified. It declares the Store interface; node/store
-// implements it on Badger and node/store/storetest in memory.
+// lives, which roots are pinned under which names, the journal of chunks a
+// download has already verified, and the peers remembered as bad. It
+// declares the Store interface; node/store implements it on Badger and
+// node/store/storetest in memory.
 package catalog
 
 import (
@@ -14,7 +15,7 @@ import (
 
 // Errors returned by every Store implementation.
 var (
-	// ErrNotFound: the store holds no such chunk, block, pin or journal.
+	// ErrNotFound: the store holds no such chunk, block, pin, journal or ban.
 	ErrNotFound = errors.New("catalog: not found")
 	// ErrStale: the chunk was referenced in place and its file changed (size,
 	// mtime or content) since it was added; the location has been dropped.
@@ -57,6 +58,16 @@ type Pin struct {
 	Name  string
 	Root  cid.Cid
 	Added time.Time
+}
+
+// Ban remembers a peer that served bad data, so that later downloads skip
+// it until Until. The store keeps what it is given; the node decides what
+// has expired.
+type Ban struct {
+	Peer   string    // the peer ID in its text form
+	Reason string    // why, for people
+	Time   time.Time // when it was caught
+	Until  time.Time // when the ban ends
 }
 
 // Stats summarises a store's contents.
@@ -103,6 +114,15 @@ type Store interface {
 	JournalLoad(ctx context.Context, downloadID string) ([]uint64, error)
 	// JournalDelete forgets a download's journal.
 	JournalDelete(ctx context.Context, downloadID string) error
+
+	// PutBan records (or replaces) the ban of b.Peer.
+	PutBan(ctx context.Context, b Ban) error
+	// GetBan returns the ban of a peer, expired or not, or ErrNotFound.
+	GetBan(ctx context.Context, peer string) (Ban, error)
+	// Bans lists every recorded ban, expired or not, sorted by peer.
+	Bans(ctx context.Context) ([]Ban, error)
+	// RemoveBan forgets a peer's ban, or returns ErrNotFound.
+	RemoveBan(ctx context.Context, peer string) error
 
 	Stats(ctx context.Context) (Stats, error)
 	Close() error

@@ -83,3 +83,24 @@ func decodePin(name string, b []byte) (catalog.Pin, error) {
 	p.Root = c
 	return p, nil
 }
+
+// encodeBan encodes a ban's value (the peer is the key): uvarint reason
+// length, reason, varint Unix nanoseconds of Time, then of Until.
+func encodeBan(b catalog.Ban) []byte {
+	v := binary.AppendUvarint(nil, uint64(len(b.Reason)))
+	v = append(v, b.Reason...)
+	v = binary.AppendVarint(v, b.Time.UnixNano())
+	return binary.AppendVarint(v, b.Until.UnixNano())
+}
+
+func decodeBan(peer string, v []byte) (catalog.Ban, error) {
+	d := decoder{b: v}
+	b := catalog.Ban{Peer: peer}
+	b.Reason = string(d.bytes(math.MaxUint16))
+	b.Time = time.Unix(0, d.varint()).UTC()
+	b.Until = time.Unix(0, d.varint()).UTC()
+	if err := d.end(); err != nil {
+		return b, fmt.Errorf("ban of %q: %w", peer, err)
+	}
+	return b, nil
+}

@@ -90,3 +90,33 @@ func FuzzDecodePin(f *testing.F) {
 		}
 	})
 }
+
+func TestBanRoundTrip(t *testing.T) {
+	in := catalog.Ban{Peer: "12D3KooWx", Reason: "sent corrupt data: é", Time: time.Unix(1700000000, 7).UTC(), Until: time.Unix(1700086400, 7).UTC()}
+	out, err := decodeBan(in.Peer, encodeBan(in))
+	if err != nil || out != in {
+		t.Fatalf("round trip of %+v = %+v, %v", in, out, err)
+	}
+	b := encodeBan(in)
+	for i := range len(b) {
+		if _, err := decodeBan(in.Peer, b[:i]); !errors.Is(err, ErrCorrupt) {
+			t.Fatalf("decoding %d of %d bytes = %v, want ErrCorrupt", i, len(b), err)
+		}
+	}
+	if _, err := decodeBan(in.Peer, append(b, 0)); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("trailing byte accepted: %v", err)
+	}
+}
+
+func FuzzDecodeBan(f *testing.F) {
+	f.Add(encodeBan(catalog.Ban{Reason: "r", Time: time.Unix(5, 5), Until: time.Unix(6, 6)}))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		ban, err := decodeBan("p", b)
+		if err != nil {
+			return
+		}
+		if again, err := decodeBan("p", encodeBan(ban)); err != nil || again != ban {
+			t.Fatalf("re-encoded ban = %+v, %v; want %+v", again, err, ban)
+		}
+	})
+}

@@ -13,6 +13,7 @@ const (
 	prefixLocation byte = 0x01 // 0x01 | binary CID                  → location list
 	prefixPin      byte = 0x02 // 0x02 | name                        → pin
 	prefixJournal  byte = 0x03 // 0x03 | uvarint len | id | page BE  → 512-byte bitmap
+	prefixBan      byte = 0x04 // 0x04 | peer ID (text)              → ban
 )
 
 // schemaKey holds the schema version, a 4-byte big-endian integer.
@@ -24,6 +25,10 @@ func locationKey(c cid.Cid) []byte {
 
 func pinKey(name string) []byte {
 	return append([]byte{prefixPin}, name...)
+}
+
+func banKey(peer string) []byte {
+	return append([]byte{prefixBan}, peer...)
 }
 
 // journalPrefix is the prefix of every page key of one download. The length

@@ -38,6 +38,8 @@ func TestReopen(t *testing.T) {
 	mustNil(t, s.PutBlock(ctx, bc, block))
 	mustNil(t, s.AddPin(ctx, pin))
 	mustNil(t, s.JournalAdd(ctx, "dl", []uint64{3, 1, 4096}))
+	ban := catalog.Ban{Peer: "12D3KooWliar", Reason: "sent corrupt data", Time: pin.Added, Until: pin.Added.Add(24 * time.Hour)}
+	mustNil(t, s.PutBan(ctx, ban))
 	mustNil(t, s.Close())
 
 	s = open(t, dir)
@@ -52,6 +54,9 @@ func TestReopen(t *testing.T) {
 	}
 	if pins, err := s.Pins(ctx); err != nil || len(pins) != 1 || !pins[0].Added.Equal(pin.Added) || !pins[0].Root.Equals(c) {
 		t.Errorf("Pins after reopen = %v, %v", pins, err)
+	}
+	if got, err := s.GetBan(ctx, ban.Peer); err != nil || got != ban {
+		t.Errorf("GetBan after reopen = %+v, %v", got, err)
 	}
 	if idx, err := s.JournalLoad(ctx, "dl"); err != nil || !slices.Equal(idx, []uint64{1, 3, 4096}) {
 		t.Errorf("JournalLoad after reopen = %v, %v", idx, err)

@@ -12,14 +12,18 @@ const MaxPinNameLen = 255
 
 // ValidatePinName reports whether name can name a pin: non-empty, at most
 // MaxPinNameLen bytes, no NUL byte. Errors wrap ErrInvalid.
-func ValidatePinName(name string) error {
+func ValidatePinName(name string) error { return validateName("pin name", name, MaxPinNameLen) }
+
+// validateName checks a name that keys a record: non-empty, at most max
+// bytes, no NUL byte. what says what it names, for the error.
+func validateName(what, name string, max int) error {
 	switch {
 	case name == "":
-		return invalidf("empty pin name")
-	case len(name) > MaxPinNameLen:
-		return invalidf("pin name longer than %d bytes", MaxPinNameLen)
+		return invalidf("empty %s", what)
+	case len(name) > max:
+		return invalidf("%s longer than %d bytes", what, max)
 	case strings.IndexByte(name, 0) >= 0:
-		return invalidf("pin name %q contains a NUL byte", name)
+		return invalidf("%s %q contains a NUL byte", what, name)
 	}
 	return nil
 }

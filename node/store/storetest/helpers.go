@@ -1,9 +1,11 @@
 package storetest
 
 import (
+	"context"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -13,6 +15,18 @@ import (
 
 // testChunk is the chunk size the suite cuts its files into.
 const testChunk = 1 << 10
+
+// wantList fails the test unless list returns want, compared with eq.
+func wantList[T any](t *testing.T, list func(context.Context) ([]T, error), eq func(a, b T) bool, want ...T) {
+	t.Helper()
+	got, err := list(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.EqualFunc(got, want, eq) {
+		t.Fatalf("got\n%v\nwant\n%v", got, want)
+	}
+}
 
 // randomBytes returns n pseudo-random bytes determined by seed.
 func randomBytes(n int, seed uint64) []byte {

@@ -24,6 +24,7 @@ type Memory struct {
 	locs     map[cid.Cid][]catalog.Location
 	pins     map[string]catalog.Pin
 	journals map[string]map[uint64]struct{}
+	bans     map[string]catalog.Ban
 }
 
 var _ catalog.Store = (*Memory)(nil)
@@ -36,6 +37,7 @@ func NewMemory(blobDir string) catalog.Store {
 		locs:     make(map[cid.Cid][]catalog.Location),
 		pins:     make(map[string]catalog.Pin),
 		journals: make(map[string]map[uint64]struct{}),
+		bans:     make(map[string]catalog.Ban),
 	}
 }
 
@@ -68,7 +70,7 @@ func (m *Memory) Close() error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.closed = true
-	m.locs, m.pins, m.journals = nil, nil, nil
+	m.locs, m.pins, m.journals, m.bans = nil, nil, nil, nil
 	return nil
 }
 

@@ -3,8 +3,6 @@ package storetest
 import (
 	"context"
 	"fmt"
-	"slices"
-	"strings"
 
 	"github.com/ipfs/go-cid"
 	"github.com/swarm-project/swarm/catalog"
@@ -52,11 +50,7 @@ func (m *Memory) RemovePin(ctx context.Context, name string) error {
 		return err
 	}
 	defer unlock()
-	if _, ok := m.pins[name]; !ok {
-		return fmt.Errorf("%w: pin %q", catalog.ErrNotFound, name)
-	}
-	delete(m.pins, name)
-	return nil
+	return removeNamed(m.pins, name, fmt.Sprintf("pin %q", name))
 }
 
 // Pins lists pins sorted by name.
@@ -66,10 +60,5 @@ func (m *Memory) Pins(ctx context.Context) ([]catalog.Pin, error) {
 		return nil, err
 	}
 	defer unlock()
-	pins := make([]catalog.Pin, 0, len(m.pins))
-	for _, p := range m.pins {
-		pins = append(pins, p)
-	}
-	slices.SortFunc(pins, func(a, b catalog.Pin) int { return strings.Compare(a.Name, b.Name) })
-	return pins, nil
+	return byName(m.pins), nil
 }

@@ -42,6 +42,8 @@ func Run(t *testing.T, open func(t *testing.T) catalog.Store) {
 		{"BlockCorruptOnDisk", testBlockCorruptOnDisk},
 		{"Pins", testPins},
 		{"PinsInvalid", testPinsInvalid},
+		{"Bans", testBans},
+		{"BansInvalid", testBansInvalid},
 		{"Journal", testJournal},
 		{"JournalSeparate", testJournalSeparate},
 		{"JournalLarge", testJournalLarge},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/swarm-project/swarm/catalog"
 	"github.com/swarm-project/swarm/chunker"
@@ -25,6 +26,11 @@ func calls(ctx context.Context, s catalog.Store) map[string]error {
 	errs["AddPin"] = s.AddPin(ctx, catalog.Pin{Name: "p", Root: c})
 	errs["RemovePin"] = s.RemovePin(ctx, "p")
 	_, errs["Pins"] = s.Pins(ctx)
+	now := time.Now()
+	errs["PutBan"] = s.PutBan(ctx, catalog.Ban{Peer: "b", Time: now, Until: now})
+	_, errs["GetBan"] = s.GetBan(ctx, "b")
+	_, errs["Bans"] = s.Bans(ctx)
+	errs["RemoveBan"] = s.RemoveBan(ctx, "b")
 	errs["JournalAdd"] = s.JournalAdd(ctx, "d", []uint64{1})
 	_, errs["JournalLoad"] = s.JournalLoad(ctx, "d")
 	errs["JournalDelete"] = s.JournalDelete(ctx, "d")

@@ -2,7 +2,6 @@ package storetest
 
 import (
 	"errors"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -14,16 +13,9 @@ import (
 
 func wantPins(t *testing.T, s catalog.Store, want ...catalog.Pin) {
 	t.Helper()
-	got, err := s.Pins(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	eq := func(a, b catalog.Pin) bool {
+	wantList(t, s.Pins, func(a, b catalog.Pin) bool {
 		return a.Name == b.Name && a.Root.Equals(b.Root) && a.Added.Equal(b.Added)
-	}
-	if !slices.EqualFunc(got, want, eq) {
-		t.Fatalf("Pins =\n%v\nwant\n%v", got, want)
-	}
+	}, want...)
 }
 
 func testPins(t *testing.T, s catalog.Store) {
