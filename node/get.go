@@ -72,8 +72,10 @@ func (n *Node) Get(ctx context.Context, req apitype.GetRequest, progress func(ap
 		Log:       n.log.With("subsystem", "fetch"),
 		Progress:  func(p fetch.Progress) { report(toAPIProgress(p)) },
 		Committed: func(w []fetch.WrittenChunk) { n.servePartial(ctx, root, w) },
+		Corrupt:   func(s fetch.Source, err error) { n.rememberCorrupt(ctx, s, err) },
 	})
 	out := toGetResult(root, res)
+	out.Sources = append(out.Sources, set.skippedStats()...)
 	if err != nil {
 		return out, set.explain(err)
 	}
@@ -112,6 +114,7 @@ type sourceSet struct {
 	list        []fetch.Source
 	peers       []*peerSource
 	unreachable []string
+	skipped     []catalog.Ban // peers remembered as bad, not contacted (bans.go)
 }
 
 // sources connects to the named peers and to the providers the DHT finds
@@ -165,7 +168,7 @@ func (n *Node) searchMore(ctx context.Context, root cid.Cid, m *manifest.Manifes
 
 // addPeers connects to peers and adds those that answered to set.
 func (n *Node) addPeers(ctx context.Context, set *sourceSet, infos []peer.AddrInfo) {
-	for _, ai := range infos {
+	for _, ai := range n.withoutBanned(ctx, set, infos) {
 		if err := n.connect(ctx, ai); err != nil {
 			n.log.Warn("cannot reach peer", "peer", ai.ID, "err", err)
 			set.unreachable = append(set.unreachable, fmt.Sprintf("%s: %v", ai.ID, err))
@@ -183,12 +186,16 @@ func (s *sourceSet) close() {
 	}
 }
 
-// explain adds the unreachable peers to an "unavailable" error.
+// explain adds the unreachable and the skipped peers to an "unavailable"
+// error.
 func (s *sourceSet) explain(err error) error {
-	if err == nil || len(s.unreachable) == 0 || !errors.Is(err, fetch.ErrUnavailable) {
+	if err == nil || !errors.Is(err, fetch.ErrUnavailable) {
 		return err
 	}
-	return fmt.Errorf("%w; unreachable peers: %s", err, strings.Join(s.unreachable, "; "))
+	if len(s.unreachable) > 0 {
+		err = fmt.Errorf("%w; unreachable peers: %s", err, strings.Join(s.unreachable, "; "))
+	}
+	return s.explainSkipped(err)
 }
 
 func parsePeers(addrs []string) ([]peer.AddrInfo, error) {
@@ -220,6 +227,7 @@ func (n *Node) resolve(ctx context.Context, root cid.Cid, srcs []fetch.Source) (
 			b, err := s.Fetch(ctx, c)
 			if err == nil {
 				if perr := n.store.PutBlock(ctx, c, b); perr != nil {
+					n.rememberBadBlock(ctx, s, perr)
 					errs = append(errs, fmt.Errorf("%s: %w", s.Name(), perr))
 					continue
 				}

@@ -28,6 +28,8 @@ type Service interface {
 	Get(ctx context.Context, req apitype.GetRequest, progress func(apitype.Progress)) (*apitype.GetResult, error)
 	Ls(ctx context.Context, root string, peers, gateways []string) (*apitype.Ls, error)
 	Pins(ctx context.Context) ([]apitype.Pin, error)
+	Bans(ctx context.Context) ([]apitype.Ban, error)
+	ClearBans(ctx context.Context, peers []string) (int, error)
 	Status(ctx context.Context) (*apitype.Status, error)
 }
 
@@ -50,6 +52,8 @@ func New(svc Service, token string, classify func(error) *apitype.Error, log *sl
 	mux.HandleFunc("POST /v1/get", s.get)
 	mux.HandleFunc("GET /v1/ls/{cid}", s.ls)
 	mux.HandleFunc("GET /v1/pins", s.pins)
+	mux.HandleFunc("GET /v1/bans", s.bans)
+	mux.HandleFunc("POST /v1/bans/clear", s.clearBans)
 	mux.HandleFunc("GET /v1/status", s.status)
 	s.srv = &http.Server{Handler: s.auth(mux), ReadHeaderTimeout: 10 * time.Second}
 	return s

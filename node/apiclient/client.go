@@ -91,7 +91,12 @@ func (c *Client) do(ctx context.Context, method, path string, body any) (*http.R
 }
 
 func (c *Client) getJSON(ctx context.Context, path string, out any) error {
-	resp, err := c.do(ctx, http.MethodGet, path, nil)
+	return c.doJSON(ctx, http.MethodGet, path, nil, out)
+}
+
+// doJSON sends body (if not nil) as JSON and decodes the JSON reply into out.
+func (c *Client) doJSON(ctx context.Context, method, path string, body, out any) error {
+	resp, err := c.do(ctx, method, path, body)
 	if err != nil {
 		return err
 	}
@@ -109,6 +114,20 @@ func (c *Client) ID(ctx context.Context) (*apitype.ID, error) {
 func (c *Client) Pins(ctx context.Context) ([]apitype.Pin, error) {
 	var out []apitype.Pin
 	return out, c.getJSON(ctx, "/v1/pins", &out)
+}
+
+// Bans lists the peers the node remembers as bad.
+func (c *Client) Bans(ctx context.Context) ([]apitype.Ban, error) {
+	var out []apitype.Ban
+	return out, c.getJSON(ctx, "/v1/bans", &out)
+}
+
+// ClearBans forgets the bans of peers (every ban when none is given) and
+// returns how many were forgotten.
+func (c *Client) ClearBans(ctx context.Context, peers []string) (int, error) {
+	var out apitype.Cleared
+	err := c.doJSON(ctx, http.MethodPost, "/v1/bans/clear", apitype.ClearBans{Peers: peers}, &out)
+	return out.Cleared, err
 }
 
 // Status returns the node's status.

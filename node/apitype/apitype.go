@@ -124,6 +124,26 @@ type Pin struct {
 	Added string `json:"added"`
 }
 
+// Ban is a peer the node remembers as bad (it served corrupt data) and
+// does not download from until Until (RFC 3339).
+type Ban struct {
+	Peer   string `json:"peer"`
+	Reason string `json:"reason"`
+	Since  string `json:"since"`
+	Until  string `json:"until"`
+}
+
+// ClearBans is the body of POST /v1/bans/clear: the peers to forget, or
+// every banned peer when empty.
+type ClearBans struct {
+	Peers []string `json:"peers,omitempty"`
+}
+
+// Cleared answers POST /v1/bans/clear.
+type Cleared struct {
+	Cleared int `json:"cleared"`
+}
+
 // Status answers GET /v1/status.
 type Status struct {
 	ID        string     `json:"id"`

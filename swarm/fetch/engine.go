@@ -186,8 +186,11 @@ func (e *engine) slot(ctx context.Context, id swarm.SourceID, src Source) {
 		}
 		start := time.Now()
 		data, err := src.Fetch(fctx, e.l.cids[idx])
-		e.deliver(fctx, id, idx, data, err, time.Since(start))
+		lie := e.deliver(fctx, id, idx, data, err, time.Since(start))
 		cancel()
+		if lie != nil && e.cfg.Corrupt != nil {
+			e.cfg.Corrupt(src, lie)
+		}
 	}
 }
 
@@ -237,8 +240,9 @@ func timerChan(ctx context.Context, t time.Time, changed <-chan struct{}) <-chan
 	return ch
 }
 
-// deliver verifies and writes a fetched chunk and tells the scheduler.
-func (e *engine) deliver(fctx context.Context, id swarm.SourceID, idx int, data []byte, err error, lat time.Duration) {
+// deliver verifies and writes a fetched chunk and tells the scheduler. It
+// returns the verification error if it got the source dropped.
+func (e *engine) deliver(fctx context.Context, id swarm.SourceID, idx int, data []byte, err error, lat time.Duration) (lie error) {
 	if err == nil && len(data) != e.l.refs[idx].size {
 		err = fmt.Errorf("%w: chunk %d is %d bytes, manifest says %d", chunker.ErrHashMismatch, idx, len(data), e.l.refs[idx].size)
 	}
@@ -250,7 +254,7 @@ func (e *engine) deliver(fctx context.Context, id swarm.SourceID, idx int, data 
 			e.mu.Lock()
 			e.fail(werr)
 			e.mu.Unlock()
-			return
+			return nil
 		}
 	}
 	e.mu.Lock()
@@ -272,17 +276,24 @@ func (e *engine) deliver(fctx context.Context, id swarm.SourceID, idx int, data 
 		}
 		delete(e.copies, idx)
 	default:
-		e.failed(fctx, id, idx, err)
+		if e.failed(fctx, id, idx, err) {
+			lie = err
+		}
 	}
 	e.broadcast()
+	return lie
 }
 
-func (e *engine) failed(fctx context.Context, id swarm.SourceID, idx int, err error) {
+// failed tells the scheduler how a request failed. It reports whether this
+// got the source dropped for sending corrupt data.
+func (e *engine) failed(fctx context.Context, id swarm.SourceID, idx int, err error) (dropped bool) {
 	name := e.sources[id].Name()
 	switch {
 	case errors.Is(err, chunker.ErrHashMismatch):
 		e.cfg.Log.Warn("source sent a corrupt chunk; dropping it", "source", name, "chunk", idx, "err", err)
+		already, _ := e.sched.Banned(id)
 		e.sched.Failed(id, idx, swarm.Corrupt, "sent corrupt data: "+err.Error(), time.Now())
+		return !already
 	case errors.Is(err, ErrNotHave):
 		e.sched.Failed(id, idx, swarm.Missing, err.Error(), time.Now())
 	case fctx.Err() != nil && !errors.Is(fctx.Err(), context.DeadlineExceeded):
@@ -291,6 +302,7 @@ func (e *engine) failed(fctx context.Context, id swarm.SourceID, idx int, err er
 		e.cfg.Log.Debug("request failed", "source", name, "chunk", idx, "err", err)
 		e.sched.Failed(id, idx, swarm.Transient, err.Error(), time.Now())
 	}
+	return false
 }
 
 // isDone reports whether another copy of chunk idx already completed (its

@@ -71,6 +71,11 @@ type Config struct {
 	// Progress, if set, is called from one goroutine every ~250 ms and
 	// once at the end.
 	Progress func(Progress)
+	// Corrupt, if set, is told when a source is dropped for sending bytes
+	// that fail verification (once per source), so the caller can remember
+	// it for later downloads. Called from the source's request goroutine,
+	// without the engine's lock.
+	Corrupt func(src Source, err error)
 	// Committed, if set, is told which verified chunks are now durable in
 	// the partial files, so the node can serve them to other downloaders
 	// before its own download ends. Called from one goroutine.

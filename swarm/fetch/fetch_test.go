@@ -295,3 +295,30 @@ func TestMoreSourcesJoin(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// The caller is told of a liar once, however many of its requests were in
+// flight, so it can remember the source for later downloads.
+func TestCorruptReportedOnce(t *testing.T) {
+	m, blocks, files := testTree(t)
+	liar := &memSource{name: "liar", blocks: blocks, corrupt: true, delay: time.Millisecond}
+	honest := &memSource{name: "honest", blocks: blocks}
+	var mu sync.Mutex
+	var told []string
+	dest := filepath.Join(t.TempDir(), "out")
+	_, err := Run(context.Background(), Config{Manifest: m, Dest: dest, Sources: []Source{liar, honest}, Journal: &memJournal{}, Depth: 8,
+		Corrupt: func(s Source, err error) {
+			if !errors.Is(err, chunker.ErrHashMismatch) {
+				t.Errorf("told %v, want a hash mismatch", err)
+			}
+			mu.Lock()
+			told = append(told, s.Name())
+			mu.Unlock()
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkFiles(t, dest, files)
+	if !slices.Equal(told, []string{"liar"}) {
+		t.Fatalf("told of %v, want the liar once", told)
+	}
+}
