@@ -13,6 +13,7 @@ import (
 
 	"github.com/swarm-project/swarm/catalog"
 	"github.com/swarm-project/swarm/node"
+	"github.com/swarm-project/swarm/node/apiclient"
 	"github.com/swarm-project/swarm/node/apitype"
 	"github.com/swarm-project/swarm/node/nodetest"
 	"github.com/swarm-project/swarm/swarm/fetch"
@@ -83,8 +84,9 @@ func TestLiarRememberedAcrossDownloads(t *testing.T) {
 }
 
 // A banned peer named alone: the download fails and the error says the
-// peer was skipped and how to forget the ban; once forgotten, it is used.
-// An expired ban is forgotten by itself.
+// peer was skipped and how to forget the ban; once forgotten (through the
+// API, as `swarm bans clear` does), it is used. An expired ban is
+// forgotten by itself.
 func TestBannedPeerNamedAlone(t *testing.T) {
 	r1, r2, blocks := twoDatasets(t)
 	p := nodetest.NewPeer(t, blocks)
@@ -103,11 +105,23 @@ func TestBannedPeerNamedAlone(t *testing.T) {
 	if p.Served.Load() != 0 {
 		t.Fatal("a banned peer was contacted")
 	}
-	if n, err := b.ClearBans(ctx, []string{id}); n != 1 || err != nil {
+	ep, err := b.ServeAPI("127.0.0.1:0", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := apiclient.New(ep.Addr, ep.Token)
+	if bans, err := c.Bans(ctx); err != nil || len(bans) != 1 || bans[0].Peer != id || bans[0].Reason != ban.Reason {
+		t.Fatalf("Bans = %+v, %v", bans, err)
+	}
+	if n, err := c.ClearBans(ctx, []string{id}); n != 1 || err != nil {
 		t.Fatalf("ClearBans = %d, %v", n, err)
 	}
-	if _, err := b.ClearBans(ctx, []string{id}); node.APIError(err).Code != apitype.CodeNotFound {
+	var ae *apitype.Error
+	if _, err := c.ClearBans(ctx, []string{id}); !errors.As(err, &ae) || ae.Code != apitype.CodeNotFound {
 		t.Fatalf("clearing a peer that is not banned: %v", err)
+	}
+	if _, err := c.ClearBans(ctx, []string{"not-a-peer"}); !errors.As(err, &ae) || ae.Code != apitype.CodeUsage {
+		t.Fatalf("clearing a malformed peer ID: %v", err)
 	}
 	if _, err := get(b, r1, dir, p.Addr()); err != nil {
 		t.Fatalf("after clearing the ban: %v", err)
@@ -122,5 +136,13 @@ func TestBannedPeerNamedAlone(t *testing.T) {
 	}
 	if _, err := b.Store().GetBan(ctx, id); !errors.Is(err, catalog.ErrNotFound) {
 		t.Fatalf("expired ban kept: %v", err)
+	}
+	for _, who := range []string{id, b.ID().ID} {
+		if err := b.Store().PutBan(ctx, catalog.Ban{Peer: who, Time: now, Until: now.Add(time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := c.ClearBans(ctx, nil); n != 2 || err != nil {
+		t.Fatalf("clearing every ban: %d, %v", n, err)
 	}
 }
