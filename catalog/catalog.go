@@ -124,6 +124,14 @@ type Store interface {
 	// RemoveBan forgets a peer's ban, or returns ErrNotFound.
 	RemoveBan(ctx context.Context, peer string) error
 
+	// PutEndpoints records the HTTP(S) URLs serving root's bytes (the
+	// file, or the base of the tree), replacing those recorded before; an
+	// empty list forgets them. At most 16 distinct http/https URLs.
+	PutEndpoints(ctx context.Context, root cid.Cid, urls []string) error
+	// Endpoints lists the URLs recorded for root, in the order recorded
+	// (empty, not an error, when none).
+	Endpoints(ctx context.Context, root cid.Cid) ([]string, error)
+
 	Stats(ctx context.Context) (Stats, error)
 	Close() error
 }

@@ -29,6 +29,9 @@ func (n *Node) Add(ctx context.Context, req apitype.AddRequest, progress func(ap
 	if !filepath.IsAbs(req.Path) {
 		return nil, badRequest("add: path %q is not absolute", req.Path)
 	}
+	if err := checkEndpoints(req.Endpoints); err != nil {
+		return nil, err
+	}
 	ctx, report, untrack := n.track(ctx, "add", req.Path, progress)
 	defer untrack()
 	start := time.Now()
@@ -58,6 +61,9 @@ func (n *Node) Add(ctx context.Context, req apitype.AddRequest, progress func(ap
 		name = m.Name
 	}
 	if err := n.store.AddPin(ctx, catalog.Pin{Name: name, Root: rootCID, Added: time.Now()}); err != nil {
+		return nil, err
+	}
+	if _, err := n.editEndpoints(ctx, rootCID, req.Endpoints, nil); err != nil {
 		return nil, err
 	}
 	n.provide(rootCID)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -30,6 +31,8 @@ type chunkServer struct {
 	ceiling ratectl.Config // the daemon's own upload settings
 	haves   func(context.Context, wire.Message) wire.Message
 	turns   sendTurns // block replies go out one at a time per connection
+	// endpoints answers ENDPOINTS with the URLs recorded for a root.
+	endpoints func(context.Context, wire.Message) wire.Message
 }
 
 // handle serves one stream: requests are answered in order until the peer
@@ -51,19 +54,14 @@ func (cs *chunkServer) handle(s network.Stream) {
 		}
 		buf = body[:0]
 		req, err := wire.Decode(body)
-		if err != nil || (req.Type != wire.TypeGet && req.Type != wire.TypeRate && req.Type != wire.TypeHave) {
+		var reply wire.Message
+		if err == nil {
+			reply, err = cs.reply(s, req)
+		}
+		if err != nil {
 			cs.log.Info("dropping chunk stream: bad request", "peer", peer, "err", err)
 			_ = s.Reset()
 			return
-		}
-		var reply wire.Message
-		switch req.Type {
-		case wire.TypeRate:
-			reply = cs.setRate(s.Conn().RemoteMultiaddr(), req)
-		case wire.TypeHave:
-			reply = cs.haves(cs.ctx, req)
-		default:
-			reply = cs.answer(req)
 		}
 		out, err = cs.write(s, out, &reply)
 		if err != nil {
@@ -71,6 +69,21 @@ func (cs *chunkServer) handle(s network.Stream) {
 			return
 		}
 	}
+}
+
+// reply answers one request; a reply type sent as a request is an error.
+func (cs *chunkServer) reply(s network.Stream, req wire.Message) (wire.Message, error) {
+	switch req.Type {
+	case wire.TypeGet:
+		return cs.answer(req), nil
+	case wire.TypeRate:
+		return cs.setRate(s.Conn().RemoteMultiaddr(), req), nil
+	case wire.TypeHave:
+		return cs.haves(cs.ctx, req), nil
+	case wire.TypeEndpoints:
+		return cs.endpoints(cs.ctx, req), nil
+	}
+	return wire.Message{}, fmt.Errorf("%w: type %d is not a request", wire.ErrMalformed, req.Type)
 }
 
 func (cs *chunkServer) answer(req wire.Message) wire.Message {

@@ -57,7 +57,7 @@ func (n *Node) Get(ctx context.Context, req apitype.GetRequest, progress func(ap
 	if err != nil {
 		return nil, set.explain(err)
 	}
-	web, err := webSources(m, req.Endpoints, gws)
+	web, err := n.webSources(ctx, root, m, req, gws, set.peers)
 	if err != nil {
 		return nil, err
 	}

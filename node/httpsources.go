@@ -1,7 +1,12 @@
 package node
 
 import (
+	"context"
+
+	"github.com/ipfs/go-cid"
+
 	"github.com/swarm-project/swarm/chunker/manifest"
+	"github.com/swarm-project/swarm/node/apitype"
 	"github.com/swarm-project/swarm/swarm/fetch"
 	"github.com/swarm-project/swarm/swarm/gatewaysrc"
 	"github.com/swarm-project/swarm/swarm/httpsrc"
@@ -34,15 +39,21 @@ func gatewaySources(gws []*gatewaysrc.Gateway, m *manifest.Manifest) []fetch.Sou
 }
 
 // webSources are the download's HTTP sources: the --endpoint URLs, fetched
-// by range, and the gateways.
-func webSources(m *manifest.Manifest, endpoints []string, gws []*gatewaysrc.Gateway) ([]fetch.Source, error) {
+// by range, the gateways, and (unless req.NoPeerEndpoints) the URLs the
+// peers advertise for root.
+func (n *Node) webSources(ctx context.Context, root cid.Cid, m *manifest.Manifest, req apitype.GetRequest,
+	gws []*gatewaysrc.Gateway, peers []*peerSource) ([]fetch.Source, error) {
 	var out []fetch.Source
-	for _, u := range endpoints {
+	for _, u := range req.Endpoints {
 		ep, err := httpsrc.New(u, m, nil)
 		if err != nil {
 			return nil, badRequest("%v", err)
 		}
 		out = append(out, ep)
 	}
-	return append(out, gatewaySources(gws, m)...), nil
+	out = append(out, gatewaySources(gws, m)...)
+	if !req.NoPeerEndpoints {
+		out = append(out, n.peerEndpoints(ctx, root, m, peers, req.Endpoints)...)
+	}
+	return out, nil
 }

@@ -68,6 +68,8 @@ type Node struct {
 	mu        sync.Mutex
 	transfers map[*transfer]struct{}
 	haves     haveTable
+
+	endpointsMu sync.Mutex // one edit of recorded endpoints at a time
 }
 
 // New opens the repo and starts the node.
@@ -106,7 +108,8 @@ func New(opts Options) (*Node, error) {
 		started: time.Now(), transfers: map[*transfer]struct{}{},
 	}
 	n.ctx, n.cancel = context.WithCancel(context.Background())
-	cs := &chunkServer{ctx: n.ctx, store: st, log: log.With("subsystem", "chunkserver"), rc: reg, ceiling: opts.RateControl, haves: n.haveList}
+	cs := &chunkServer{ctx: n.ctx, store: st, log: log.With("subsystem", "chunkserver"), rc: reg, ceiling: opts.RateControl,
+		haves: n.haveList, endpoints: n.endpointList}
 	h.SetStreamHandler(wire.ProtocolID, cs.handle)
 	n.listening = len(listen) > 0
 	if !opts.NoDiscovery {

@@ -30,6 +30,8 @@ type Service interface {
 	Pins(ctx context.Context) ([]apitype.Pin, error)
 	Bans(ctx context.Context) ([]apitype.Ban, error)
 	ClearBans(ctx context.Context, peers []string) (int, error)
+	Endpoints(ctx context.Context, root string) (*apitype.Endpoints, error)
+	EditEndpoints(ctx context.Context, root string, req apitype.EndpointsRequest) (*apitype.Endpoints, error)
 	Status(ctx context.Context) (*apitype.Status, error)
 }
 
@@ -54,6 +56,8 @@ func New(svc Service, token string, classify func(error) *apitype.Error, log *sl
 	mux.HandleFunc("GET /v1/pins", s.pins)
 	mux.HandleFunc("GET /v1/bans", s.bans)
 	mux.HandleFunc("POST /v1/bans/clear", s.clearBans)
+	mux.HandleFunc("GET /v1/endpoints/{cid}", s.endpoints)
+	mux.HandleFunc("POST /v1/endpoints/{cid}", s.editEndpoints)
 	mux.HandleFunc("GET /v1/status", s.status)
 	s.srv = &http.Server{Handler: s.auth(mux), ReadHeaderTimeout: 10 * time.Second}
 	return s

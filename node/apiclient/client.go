@@ -130,6 +130,18 @@ func (c *Client) ClearBans(ctx context.Context, peers []string) (int, error) {
 	return out.Cleared, err
 }
 
+// Endpoints lists the HTTP(S) URLs recorded for a root.
+func (c *Client) Endpoints(ctx context.Context, root string) (*apitype.Endpoints, error) {
+	var out apitype.Endpoints
+	return &out, c.getJSON(ctx, "/v1/endpoints/"+url.PathEscape(root), &out)
+}
+
+// EditEndpoints records and forgets URLs of a root and returns the result.
+func (c *Client) EditEndpoints(ctx context.Context, root string, req apitype.EndpointsRequest) (*apitype.Endpoints, error) {
+	var out apitype.Endpoints
+	return &out, c.doJSON(ctx, http.MethodPost, "/v1/endpoints/"+url.PathEscape(root), req, &out)
+}
+
 // Status returns the node's status.
 func (c *Client) Status(ctx context.Context) (*apitype.Status, error) {
 	var out apitype.Status

@@ -29,6 +29,9 @@ type ID struct {
 type AddRequest struct {
 	Path string `json:"path"` // absolute
 	Name string `json:"name,omitempty"`
+	// Endpoints are HTTP(S) URLs serving the content's bytes, recorded with
+	// the root and advertised to peers that download it.
+	Endpoints []string `json:"endpoints,omitempty"`
 }
 
 // GetRequest is the body of POST /v1/get.
@@ -42,6 +45,9 @@ type GetRequest struct {
 	// Gateways are IPFS trustless gateways (base URLs) serving raw blocks by
 	// CID: chunks, and the manifest when no peer has it. Verified.
 	Gateways []string `json:"gateways,omitempty"`
+	// NoPeerEndpoints: do not fetch from the endpoints peers advertise for
+	// the root (by default they are used, verified like any source).
+	NoPeerEndpoints bool `json:"no_peer_endpoints,omitempty"`
 	// Policy, Rate and MinRate (bytes/s) ask each swarmrc peer to send this
 	// download with that policy, at most Rate and at least MinRate (each
 	// peer caps them by its own --max-upload-rate). Empty: the peer's own.
@@ -142,6 +148,20 @@ type ClearBans struct {
 // Cleared answers POST /v1/bans/clear.
 type Cleared struct {
 	Cleared int `json:"cleared"`
+}
+
+// Endpoints answers GET and POST /v1/endpoints/{cid}: the HTTP(S) URLs
+// recorded for a root.
+type Endpoints struct {
+	Root      string   `json:"root"`
+	Endpoints []string `json:"endpoints"`
+}
+
+// EndpointsRequest is the body of POST /v1/endpoints/{cid}: URLs to record
+// and URLs to forget.
+type EndpointsRequest struct {
+	Add    []string `json:"add,omitempty"`
+	Remove []string `json:"remove,omitempty"`
 }
 
 // Status answers GET /v1/status.

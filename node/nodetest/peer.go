@@ -30,6 +30,7 @@ type Peer struct {
 	corrupt func(c cid.Cid) bool
 	gate    <-chan struct{}
 	limit   int64 // serve at most this many blocks before waiting on gate
+	urls    []string
 
 	Served atomic.Int64 // blocks answered with data
 }
@@ -61,6 +62,11 @@ func (p *Peer) PauseAfter(n int64, gate <-chan struct{}) {
 	p.mu.Unlock()
 }
 
+// SetEndpoints makes the peer answer ENDPOINTS requests with urls, checked
+// by nothing (a hostile peer). Without it the peer answers them like a peer
+// that predates them: with whatever a GET of that CID would get.
+func (p *Peer) SetEndpoints(urls []string) { p.mu.Lock(); p.urls = urls; p.mu.Unlock() }
+
 // Put adds or replaces a block (a test may plant a hostile manifest).
 func (p *Peer) Put(c cid.Cid, data []byte) { p.mu.Lock(); p.blocks[c] = data; p.mu.Unlock() }
 
@@ -72,8 +78,11 @@ func (p *Peer) Addr() string {
 func (p *Peer) reply(req wire.Message) wire.Message {
 	p.mu.Lock()
 	data, ok := p.blocks[req.CID]
-	delay, corrupt, gate, limit := p.delay, p.corrupt, p.gate, p.limit
+	delay, corrupt, gate, limit, urls := p.delay, p.corrupt, p.gate, p.limit, p.urls
 	p.mu.Unlock()
+	if req.Type == wire.TypeEndpoints && urls != nil {
+		return wire.Message{Type: wire.TypeEndpointList, ID: req.ID, URLs: urls}
+	}
 	if delay > 0 {
 		time.Sleep(delay)
 	}

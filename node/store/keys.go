@@ -14,6 +14,7 @@ const (
 	prefixPin      byte = 0x02 // 0x02 | name                        → pin
 	prefixJournal  byte = 0x03 // 0x03 | uvarint len | id | page BE  → 512-byte bitmap
 	prefixBan      byte = 0x04 // 0x04 | peer ID (text)              → ban
+	prefixEndpoint byte = 0x05 // 0x05 | binary root CID             → endpoint URL list
 )
 
 // schemaKey holds the schema version, a 4-byte big-endian integer.
@@ -29,6 +30,10 @@ func pinKey(name string) []byte {
 
 func banKey(peer string) []byte {
 	return append([]byte{prefixBan}, peer...)
+}
+
+func endpointsKey(root cid.Cid) []byte {
+	return append([]byte{prefixEndpoint}, root.Bytes()...)
 }
 
 // journalPrefix is the prefix of every page key of one download. The length

@@ -40,6 +40,7 @@ func TestReopen(t *testing.T) {
 	mustNil(t, s.JournalAdd(ctx, "dl", []uint64{3, 1, 4096}))
 	ban := catalog.Ban{Peer: "12D3KooWliar", Reason: "sent corrupt data", Time: pin.Added, Until: pin.Added.Add(24 * time.Hour)}
 	mustNil(t, s.PutBan(ctx, ban))
+	mustNil(t, s.PutEndpoints(ctx, c, []string{"https://mirror.example/f"}))
 	mustNil(t, s.Close())
 
 	s = open(t, dir)
@@ -57,6 +58,9 @@ func TestReopen(t *testing.T) {
 	}
 	if got, err := s.GetBan(ctx, ban.Peer); err != nil || got != ban {
 		t.Errorf("GetBan after reopen = %+v, %v", got, err)
+	}
+	if eps, err := s.Endpoints(ctx, c); err != nil || !slices.Equal(eps, []string{"https://mirror.example/f"}) {
+		t.Errorf("Endpoints after reopen = %v, %v", eps, err)
 	}
 	if idx, err := s.JournalLoad(ctx, "dl"); err != nil || !slices.Equal(idx, []uint64{1, 3, 4096}) {
 		t.Errorf("JournalLoad after reopen = %v, %v", idx, err)

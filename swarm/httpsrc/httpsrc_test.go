@@ -39,30 +39,20 @@ func TestMisbehavingEndpoints(t *testing.T) {
 	m, files := fetchtest.Tree(t, dir)
 	good := http.FileServer(http.Dir(dir))
 	var n atomic.Int64
-	mk := func(h http.HandlerFunc) *httptest.Server { s := httptest.NewServer(h); t.Cleanup(s.Close); return s }
-	liar := mk(func(w http.ResponseWriter, r *http.Request) {
-		rec := httptest.NewRecorder()
-		good.ServeHTTP(rec, r)
-		body := rec.Body.Bytes()
-		if len(body) > 0 {
-			body[0] ^= 1
-		}
-		w.Header().Set("Content-Range", rec.Header().Get("Content-Range"))
-		w.WriteHeader(rec.Code)
-		w.Write(body)
-	})
-	flaky := mk(func(w http.ResponseWriter, r *http.Request) {
+	mk := func(h http.Handler) *httptest.Server { s := httptest.NewServer(h); t.Cleanup(s.Close); return s }
+	liar := mk(fetchtest.Flip(good))
+	flaky := mk(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if n.Add(1)%3 == 0 {
 			http.Error(w, "oops", http.StatusInternalServerError)
 			return
 		}
 		good.ServeHTTP(w, r)
-	})
-	short := mk(func(w http.ResponseWriter, r *http.Request) {
+	}))
+	short := mk(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Length", "1000")
 		w.WriteHeader(http.StatusPartialContent)
 		w.Write([]byte("short"))
-	})
+	}))
 	var srcs []fetch.Source
 	for _, s := range []*httptest.Server{liar, short, flaky} {
 		ep, err := New(s.URL, m, s.Client())

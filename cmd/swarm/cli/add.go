@@ -12,8 +12,9 @@ import (
 )
 
 type addFlags struct {
-	quiet bool
-	name  string
+	quiet     bool
+	name      string
+	endpoints []string
 }
 
 func newAddCmd(e *env) *cobra.Command {
@@ -24,12 +25,17 @@ func newAddCmd(e *env) *cobra.Command {
 		Long: `add cuts every file under PATH into chunks, names each by its BLAKE3 CID,
 records where each chunk lives (the files are referenced in place, not
 copied), writes a manifest and pins its root under a name (default: the base
-name of PATH). Symlinks inside the tree are skipped and counted.`,
+name of PATH). Symlinks inside the tree are skipped and counted.
+
+--endpoint records an HTTP(S) URL serving the same bytes (the file, or the
+base URL of the tree) with the root; the node advertises it to peers that
+download the root, who fetch from it too (see swarm endpoint).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return runAdd(cmd.Context(), e, args[0], f) },
 	}
 	cmd.Flags().BoolVarP(&f.quiet, "quiet", "Q", false, "print only the root CID")
 	cmd.Flags().StringVar(&f.name, "name", "", "pin name (default: base name of PATH)")
+	cmd.Flags().StringArrayVar(&f.endpoints, "endpoint", nil, "HTTP(S) URL serving the same bytes, advertised to downloaders (repeatable)")
 	return cmd
 }
 
@@ -40,7 +46,7 @@ func runAdd(ctx context.Context, e *env, path string, f addFlags) error {
 	}
 	return withClient(ctx, e, func(c *apiclient.Client) error {
 		bar := newProgressBar(e.stderr, !f.quiet, "hashed")
-		res, err := c.Add(ctx, apitype.AddRequest{Path: abs, Name: f.name}, bar.update)
+		res, err := c.Add(ctx, apitype.AddRequest{Path: abs, Name: f.name, Endpoints: f.endpoints}, bar.update)
 		bar.finish()
 		if err != nil {
 			return err

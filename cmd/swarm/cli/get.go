@@ -18,6 +18,7 @@ type getFlags struct {
 	peers     []string
 	endpoints []string
 	gateways  []string
+	noPeerEPs bool
 	asJSON    bool
 	policy    string
 	rate      string
@@ -31,12 +32,13 @@ func newGetCmd(e *env) *cobra.Command {
 		Short: "Download a root, verifying every chunk; resumes after an interruption",
 		Long: `get fetches the manifest of CID and every chunk it lists from the local
 index, the peers given with --peer or found in the DHT, HTTP(S) mirrors given
-with --endpoint (by byte range) and IPFS trustless gateways given with
---gateway (raw blocks by CID; they can serve the manifest too), verifies each
-chunk against its CID before writing it, and writes into a temporary name next to the
-destination (.NAME.swarm-partial), renamed into place only when complete.
-Interrupted (Ctrl-C, kill, crash)? Run the same command again: only missing
-chunks are fetched. The destination must not exist.`,
+with --endpoint (by byte range), IPFS trustless gateways given with --gateway
+(raw blocks by CID; they can serve the manifest too) and the HTTP(S) URLs the
+peers advertise for the root (unless --no-peer-endpoints). It verifies each
+chunk against its CID before writing it, and writes into a temporary name
+next to the destination (.NAME.swarm-partial), renamed into place only when
+complete. Interrupted (Ctrl-C, kill, crash)? Run the same command again: only
+missing chunks are fetched. The destination must not exist.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return runGet(cmd.Context(), e, args[0], f) },
 	}
@@ -44,6 +46,7 @@ chunks are fetched. The destination must not exist.`,
 	cmd.Flags().StringArrayVar(&f.peers, "peer", nil, "multiaddr of a peer that has the content, ending in /p2p/ID (repeatable)")
 	cmd.Flags().StringArrayVar(&f.endpoints, "endpoint", nil, "HTTP(S) URL serving the content's bytes: the file, or the base URL of the tree (repeatable)")
 	cmd.Flags().StringArrayVar(&f.gateways, "gateway", nil, "IPFS trustless gateway serving raw blocks by CID, e.g. https://trustless-gateway.link (repeatable); also asked for the manifest")
+	cmd.Flags().BoolVar(&f.noPeerEPs, "no-peer-endpoints", false, "do not fetch from the HTTP(S) URLs peers advertise for the root")
 	cmd.Flags().StringVar(&f.policy, "policy", "", "ask peers to send with this policy: fixed, fair, high, low (default: theirs)")
 	cmd.Flags().StringVar(&f.rate, "rate", "", "ask peers for at most this rate (the target with --policy fixed), bits/s, e.g. 200M")
 	cmd.Flags().StringVar(&f.minRate, "min-rate", "", "ask peers for at least this rate, bits/s, e.g. 10M")
@@ -66,7 +69,7 @@ func runGet(ctx context.Context, e *env, root string, f getFlags) error {
 			return err
 		}
 		bar := newProgressBar(e.stderr, !f.asJSON, "fetched")
-		res, err := c.Get(ctx, apitype.GetRequest{CID: root, Out: out, Peers: f.peers, Endpoints: f.endpoints, Gateways: f.gateways,
+		res, err := c.Get(ctx, apitype.GetRequest{CID: root, Out: out, Peers: f.peers, Endpoints: f.endpoints, Gateways: f.gateways, NoPeerEndpoints: f.noPeerEPs,
 			Policy: f.policy, Rate: rate, MinRate: minRate}, bar.update)
 		bar.finish()
 		if err != nil {

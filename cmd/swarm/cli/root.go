@@ -94,7 +94,7 @@ Logs go to stderr; set SWARM_LOG=debug|info|warn|error.
 	}
 	root.PersistentFlags().StringVar(&e.repoFlag, "repo", "", "repo directory (default $SWARM_REPO or ~/.swarm)")
 	root.AddCommand(newInitCmd(e), newDaemonCmd(e), newIDCmd(e), newAddCmd(e), newGetCmd(e),
-		newLsCmd(e), newPinCmd(e), newBansCmd(e), newStatusCmd(e))
+		newLsCmd(e), newPinCmd(e), newEndpointCmd(e), newBansCmd(e), newStatusCmd(e))
 	return root
 }
 

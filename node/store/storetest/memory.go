@@ -25,6 +25,8 @@ type Memory struct {
 	pins     map[string]catalog.Pin
 	journals map[string]map[uint64]struct{}
 	bans     map[string]catalog.Ban
+	// endpoints of each root
+	endpoints map[cid.Cid][]string
 }
 
 var _ catalog.Store = (*Memory)(nil)
@@ -33,11 +35,12 @@ var _ catalog.Store = (*Memory)(nil)
 // (typically t.TempDir(); it is created when the first block is put).
 func NewMemory(blobDir string) catalog.Store {
 	return &Memory{
-		blobs:    blobstore.New(blobDir, slog.New(slog.DiscardHandler)),
-		locs:     make(map[cid.Cid][]catalog.Location),
-		pins:     make(map[string]catalog.Pin),
-		journals: make(map[string]map[uint64]struct{}),
-		bans:     make(map[string]catalog.Ban),
+		blobs:     blobstore.New(blobDir, slog.New(slog.DiscardHandler)),
+		locs:      make(map[cid.Cid][]catalog.Location),
+		pins:      make(map[string]catalog.Pin),
+		journals:  make(map[string]map[uint64]struct{}),
+		bans:      make(map[string]catalog.Ban),
+		endpoints: make(map[cid.Cid][]string),
 	}
 }
 
@@ -70,7 +73,7 @@ func (m *Memory) Close() error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.closed = true
-	m.locs, m.pins, m.journals, m.bans = nil, nil, nil, nil
+	m.locs, m.pins, m.journals, m.bans, m.endpoints = nil, nil, nil, nil, nil
 	return nil
 }
 

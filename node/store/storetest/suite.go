@@ -44,6 +44,8 @@ func Run(t *testing.T, open func(t *testing.T) catalog.Store) {
 		{"PinsInvalid", testPinsInvalid},
 		{"Bans", testBans},
 		{"BansInvalid", testBansInvalid},
+		{"Endpoints", testEndpoints},
+		{"EndpointsInvalid", testEndpointsInvalid},
 		{"Journal", testJournal},
 		{"JournalSeparate", testJournalSeparate},
 		{"JournalLarge", testJournalLarge},

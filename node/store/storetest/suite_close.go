@@ -31,6 +31,8 @@ func calls(ctx context.Context, s catalog.Store) map[string]error {
 	_, errs["GetBan"] = s.GetBan(ctx, "b")
 	_, errs["Bans"] = s.Bans(ctx)
 	errs["RemoveBan"] = s.RemoveBan(ctx, "b")
+	errs["PutEndpoints"] = s.PutEndpoints(ctx, c, []string{"http://mirror/"})
+	_, errs["Endpoints"] = s.Endpoints(ctx, c)
 	errs["JournalAdd"] = s.JournalAdd(ctx, "d", []uint64{1})
 	_, errs["JournalLoad"] = s.JournalLoad(ctx, "d")
 	errs["JournalDelete"] = s.JournalDelete(ctx, "d")

@@ -7,6 +7,8 @@ import (
 	"bytes"
 	"context"
 	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"sync"
@@ -80,6 +82,22 @@ func Blocks(t testing.TB, m *manifest.Manifest, files map[string][]byte) (cid.Ci
 		}
 	}
 	return root, out
+}
+
+// Flip wraps h so that every body it answers has its first byte flipped,
+// headers (Content-Range included) unchanged: a mirror serving wrong bytes.
+func Flip(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		body := rec.Body.Bytes()
+		if len(body) > 0 {
+			body[0] ^= 1
+		}
+		w.Header().Set("Content-Range", rec.Header().Get("Content-Range"))
+		w.WriteHeader(rec.Code)
+		w.Write(body)
+	})
 }
 
 // Journal is an in-memory fetch.Journal.
