@@ -8,6 +8,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/host"
 	rcmgr "github.com/libp2p/go-libp2p/p2p/host/resource-manager"
 	"github.com/libp2p/go-libp2p/p2p/muxer/yamux"
+	"github.com/libp2p/go-libp2p/p2p/net/swarm"
 	libp2pquic "github.com/libp2p/go-libp2p/p2p/transport/quic"
 	"github.com/libp2p/go-libp2p/p2p/transport/tcp"
 
@@ -37,6 +38,9 @@ func newHost(sk crypto.PrivKey, listen []string, rc session.Config, reg *rcp2p.R
 		libp2p.UserAgent("swarm/0.1"),
 		// Handshakes over a 500 ms, 10%-loss path can take tens of seconds.
 		libp2p.WithDialTimeout(connectTimeout),
+		// go-libp2p gives private addresses 5 s, assuming a LAN; a lab, a
+		// VPN or a campus backbone can be private and long all the same.
+		libp2p.SwarmOpts(swarm.WithDialTimeoutLocal(connectTimeout)),
 	}
 	if len(listen) == 0 {
 		opts = append(opts, libp2p.NoListenAddrs)

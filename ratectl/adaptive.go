@@ -35,6 +35,8 @@ type adaptive struct {
 	lowRounds    int     // consecutive compete rounds under target
 	lastNearBase time.Time
 	drainEnd     time.Time
+	baseProbe    bool      // the drain re-measures the base RTT
+	checkBase    bool      // the round after such a drain decides whether to rebase
 	lastCut      time.Time // last loss-triggered decrease
 	latestRTT    time.Duration
 	bwLong       longMax // bandwidth over the last few dozen rounds
@@ -198,18 +200,33 @@ func (a *adaptive) drainRound(now time.Time, q time.Duration) {
 	if q > a.p.target && now.Before(a.drainEnd) {
 		return
 	}
+	a.checkBase, a.baseProbe = a.baseProbe, false
 	a.mode, a.phase = modeDelay, phaseCruise
 	a.lastNearBase = now
 	a.setRate(a.bandwidth())
 }
 
 func (a *adaptive) delayRound(now time.Time, q time.Duration, r round) {
+	if a.checkBase {
+		a.checkBase = false
+		if q > a.p.target {
+			// The round after a base-RTT drain sees the packets paced under
+			// the path rate, and the delay did not fall: the queue is not
+			// this flow's. Either the path's own delay grew, which the base
+			// must follow now rather than in BaseRTTWindow, or another
+			// flow holds a queue, which the compete mode deals with
+			// whatever the base.
+			a.rtt.rebase(now, r.minRTT)
+			q = 0
+		}
+	}
 	if a.competitorHolds(q) {
 		a.enterCompete(now)
 		return
 	}
 	if now.Sub(a.lastNearBase) > probeBaseAfter {
 		a.startDrain(a.rtt.srtt+4*a.p.target, drainGain)
+		a.baseProbe = true
 		return
 	}
 	if q > a.p.target {

@@ -29,6 +29,12 @@ func (f *minFilter) Update(now time.Time, v time.Duration) {
 	cur.min = min(cur.min, v)
 }
 
+// Reset forgets every sample and starts again from v at now.
+func (f *minFilter) Reset(now time.Time, v time.Duration) {
+	f.n, f.i = 1, 0
+	f.buckets[0].start, f.buckets[0].min = now, v
+}
+
 // Get returns the minimum over the window ending at now, or 0 if no sample
 // lies in it.
 func (f *minFilter) Get(now time.Time) time.Duration {

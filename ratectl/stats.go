@@ -32,6 +32,13 @@ func (r *rttStats) update(now time.Time, rtt time.Duration) {
 }
 
 // base is the minimum RTT over the window ending at the last sample.
+// rebase makes rtt the base RTT: the path's own delay grew (a route
+// change, a busy middlebox), and the old minimum no longer describes it.
+func (r *rttStats) rebase(now time.Time, rtt time.Duration) {
+	r.min.Reset(now, rtt)
+	r.minAt = now
+}
+
 func (r *rttStats) base() time.Duration {
 	if b := r.min.Get(r.minAt); b > 0 {
 		return b

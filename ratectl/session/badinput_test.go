@@ -26,14 +26,19 @@ func (e *Endpoint) connCount() int {
 	return len(e.conns)
 }
 
-func TestHandshakeFloodAllocatesNothing(t *testing.T) {
+// A flood of spoofed Initials may take at most UnprovenLimit connections,
+// which the handshake timeout ends; everything else draws a stateless
+// Retry, and nothing amplifies.
+func TestHandshakeFloodIsBounded(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		n := simnet.New(simnet.Link{Delay: time.Millisecond}, 3)
-		ln, err := Listen(n.MustListen("server"), quietConfig())
+		cfg := quietConfig()
+		ln, err := Listen(n.MustListen("server"), cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer ln.Close()
+		limit := ln.ep.cfg.UnprovenLimit
 		atk := n.MustListen("attacker")
 		defer atk.Close()
 		var got atomic.Int64
@@ -45,7 +50,7 @@ func TestHandshakeFloodAllocatesNothing(t *testing.T) {
 					return
 				}
 				got.Add(int64(k))
-				if typ, _, _ := wire.PeekHeader(buf[:k]); typ != wire.TypeRetry {
+				if typ, _, _ := wire.PeekHeader(buf[:k]); typ != wire.TypeRetry && typ != wire.TypeAccept {
 					t.Errorf("server answered a flood with a %v", typ)
 				}
 			}
@@ -66,14 +71,82 @@ func TestHandshakeFloodAllocatesNothing(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 		synctest.Wait()
-		if c := ln.ep.connCount(); c != 0 {
-			t.Fatalf("flood created %d connections", c)
+		if c := ln.ep.connCount(); c > limit {
+			t.Fatalf("flood created %d connections, limit %d", c, limit)
 		}
 		if got.Load() > 3*sent {
 			t.Fatalf("server sent %d bytes for %d received: amplification", got.Load(), sent)
 		}
-		t.Logf("flood of %d bytes drew %d bytes of Retry", sent, got.Load())
+		t.Logf("flood of %d bytes drew %d bytes of Retry and Accept", sent, got.Load())
+		// The flood's connections never confirm: the handshake timeout ends
+		// them, and a real client still gets in.
+		time.Sleep(ln.ep.cfg.HandshakeTimeout + time.Second)
+		synctest.Wait()
+		if c := ln.ep.connCount(); c != 0 {
+			t.Fatalf("%d unconfirmed connections outlived the handshake timeout", c)
+		}
+		ln.ep.mu.Lock()
+		left := ln.ep.unproven
+		ln.ep.mu.Unlock()
+		if left != 0 {
+			t.Fatalf("%d unproven places still taken", left)
+		}
 	})
+}
+
+// With UnprovenLimit 0 every new Initial draws a Retry, which allocates
+// nothing.
+func TestHandshakeFloodAlwaysRetryAllocatesNothing(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		n := simnet.New(simnet.Link{Delay: time.Millisecond}, 3)
+		cfg := quietConfig()
+		cfg.UnprovenLimit = -1
+		ln, err := Listen(n.MustListen("server"), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		atk := n.MustListen("attacker")
+		defer atk.Close()
+		rng := rand.New(rand.NewPCG(3, 4))
+		for range 500 {
+			p := wire.Initial{Version: wire.Version}
+			fill(rng, p.DestID[:])
+			fill(rng, p.SrcID[:])
+			atk.WriteTo(p.Append(nil), simnet.Addr("server"))
+		}
+		time.Sleep(100 * time.Millisecond)
+		synctest.Wait()
+		if c := ln.ep.connCount(); c != 0 {
+			t.Fatalf("flood created %d connections", c)
+		}
+	})
+}
+
+// An unloaded server accepts a client in one round trip; a server asking
+// for cookies (UnprovenLimit reached or negative) in two. The server's
+// Accept returns half a round trip later, on the client's confirmation.
+func TestHandshakeRoundTrips(t *testing.T) {
+	for _, tc := range []struct {
+		limit int
+		rtts  int
+	}{{0, 1}, {-1, 2}} {
+		synctest.Test(t, func(t *testing.T) {
+			const delay = 10 * time.Millisecond
+			n := simnet.New(simnet.Link{Delay: delay}, 5)
+			cfg := quietConfig()
+			cfg.UnprovenLimit = tc.limit
+			start := time.Now()
+			c, s, ln := simPair(t, n, cfg)
+			took := time.Since(start)
+			defer ln.Close()
+			defer s.Close()
+			defer c.Close()
+			if want := time.Duration(2*tc.rtts+1) * delay; took != want {
+				t.Errorf("UnprovenLimit %d: Dial took %v, want %d round trips (%v)", tc.limit, took, tc.rtts, want)
+			}
+		})
+	}
 }
 
 // TestBadInputDoesNotHurt sprays garbage, truncations, spoofs and bogus

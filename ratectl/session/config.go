@@ -46,6 +46,13 @@ type Config struct {
 	// RetryRate caps Retry packets per second per endpoint (default 10000),
 	// bounding the traffic a flood of spoofed Initials can reflect.
 	RetryRate float64
+	// UnprovenLimit is how many server connections may be in their
+	// handshake without having proven the client's address with a cookie
+	// (default 16). Below it a client is accepted at its first Initial, in
+	// one round trip; at it, every new Initial is answered with a Retry
+	// first, which costs a legitimate client one more round trip and a
+	// flood nothing but a stateless reply. Negative: always Retry.
+	UnprovenLimit int
 	// SocketBuffer is the kernel send and receive buffer asked for on UDP
 	// sockets (default 8 MiB); see setSocketBuffers.
 	SocketBuffer int
@@ -93,6 +100,7 @@ func (c Config) withDefaults() (Config, error) {
 	setDefault(&c.MaxAckDelay, 5*time.Millisecond)
 	setDefault(&c.AcceptQueue, 64)
 	setDefault(&c.RetryRate, 10000)
+	setDefault(&c.UnprovenLimit, 16)
 	setDefault(&c.SocketBuffer, 8<<20)
 	setDefault(&c.TraceInterval, ratectl.DefaultTraceInterval)
 	if c.Rate.MSS == 0 {

@@ -22,6 +22,7 @@ type Conn struct {
 	peerID       wire.ConnID
 	client       bool
 	initialKey   string // server: key in Endpoint.byInitial
+	unproven     bool   // server: accepted without a cookie, not yet confirmed; guarded by ep.mu
 	ownsEndpoint bool
 
 	w           datagramWriter // owned by run

@@ -26,6 +26,7 @@ type Endpoint struct {
 	mu        sync.Mutex
 	conns     map[wire.ConnID]*Conn
 	byInitial map[string]*Conn // server conns by client address and Initial DestID
+	unproven  int              // server conns accepted without a cookie, not yet confirmed
 	tombs     map[wire.ConnID]*tomb
 	closed    bool
 
@@ -142,15 +143,45 @@ func (e *Endpoint) handleInitial(b []byte, addr net.Addr) *Conn {
 		return c // a repeat: re-send Accept
 	}
 	now := time.Now()
-	if !e.jar.valid(now, addr, &p) {
+	proven := e.jar.valid(now, addr, &p)
+	if !proven && !e.admitUnproven() {
 		e.sendRetry(now, addr, &p, len(b))
 		return nil
 	}
-	c, err = e.newServerConn(addr, key, &p)
+	c, err = e.newServerConn(addr, key, &p, !proven)
 	if err != nil {
 		return nil
 	}
 	return c
+}
+
+// admitUnproven reserves a place for a connection accepted without a
+// cookie, if there is one (Config.UnprovenLimit). Such a connection costs a
+// goroutine and buffers until its client confirms it or the handshake
+// timeout ends it; its Accept is smaller than the padded Initial it
+// answers, so it amplifies nothing.
+func (e *Endpoint) admitUnproven() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.unproven >= e.cfg.UnprovenLimit {
+		return false
+	}
+	e.unproven++
+	return true
+}
+
+// proven releases c's unproven place, if it holds one.
+func (e *Endpoint) proven(c *Conn) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.provenLocked(c)
+}
+
+func (e *Endpoint) provenLocked(c *Conn) {
+	if c.unproven {
+		c.unproven = false
+		e.unproven--
+	}
 }
 
 // sendRetry answers with a cookie, within the retry rate and never more
@@ -168,16 +199,20 @@ func (e *Endpoint) sendRetry(now time.Time, addr net.Addr, p *wire.Initial, rece
 	_, _ = e.pc.WriteTo(out, addr)
 }
 
-func (e *Endpoint) newServerConn(addr net.Addr, key string, p *wire.Initial) (*Conn, error) {
+func (e *Endpoint) newServerConn(addr net.Addr, key string, p *wire.Initial, unproven bool) (*Conn, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.closed {
+		if unproven {
+			e.unproven--
+		}
 		return nil, ErrClosed
 	}
 	id := e.freeIDLocked()
 	c := newConn(e, addr, id, false)
 	c.peerID = p.SrcID
 	c.initialKey = key
+	c.unproven = unproven
 	c.st.peerLimit = p.Window
 	e.conns[id] = c
 	e.byInitial[key] = c
@@ -229,6 +264,7 @@ func (e *Endpoint) remove(c *Conn, closePkt []byte) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	delete(e.conns, c.localID)
+	e.provenLocked(c)
 	if c.initialKey != "" {
 		delete(e.byInitial, c.initialKey)
 	}

@@ -91,8 +91,8 @@ func (s *loopState) step() bool {
 	if at := s.ptoDeadline(); !at.IsZero() && !now.Before(at) {
 		s.onPTO()
 	}
-	read, contig := c.rcv.consumed()
-	s.rx.updateCredit(now, read, contig, s.rtt.smoothed)
+	read, high := c.rcv.consumed()
+	s.rx.updateCredit(now, read, high, s.rtt.smoothed)
 	if s.rx.ackDue(now) {
 		s.emit(func(b []byte) []byte { return s.rx.buildAck(now, c.peerID, b) })
 	}
@@ -123,6 +123,8 @@ func (s *loopState) checkTimeouts() bool {
 		s.finish(ErrIdleTimeout, CodeIdle)
 	case !s.hsDone && s.c.client && !s.hsDeadline.IsZero() && !s.now.Before(s.hsDeadline):
 		s.finish(ErrHandshakeTimeout, CodeAbort)
+	case !s.c.client && !s.confirmed && s.now.Sub(s.lastRecv) >= cfg.HandshakeTimeout:
+		s.finish(ErrHandshakeTimeout, CodeAbort) // a client that never confirmed
 	case s.closing && !s.now.Before(s.closeDeadline):
 		s.finish(&CloseError{Code: CodeAbort, Reason: "close timed out"}, CodeAbort)
 	default:
@@ -144,6 +146,9 @@ func (s *loopState) wakeAt() time.Time {
 		earliest(s.hsNext)
 		earliest(s.hsDeadline)
 		return at
+	}
+	if !s.c.client && !s.confirmed {
+		earliest(s.lastRecv.Add(cfg.HandshakeTimeout))
 	}
 	earliest(s.lastSend.Add(cfg.KeepAlive))
 	earliest(s.lossTime)
@@ -298,6 +303,7 @@ func (s *loopState) heard() bool {
 		return false
 	}
 	s.confirmed = true
+	s.c.ep.proven(s.c)
 	s.rtt.update(s.now.Sub(s.hsSent), 0)
 	s.ctl.OnAck(s.now, ratectl.AckSample{RTT: s.rtt.latest})
 	if !s.c.ep.enqueueAccept(s.c) {
@@ -342,7 +348,9 @@ func (s *loopState) flush() {
 func (s *loopState) finish(err error, code uint16) {
 	c := s.c
 	var pkt []byte
-	if s.hsDone && !isRemote(err) {
+	// No Close to a server connection's client that never confirmed: its
+	// address is unproven, and may be a spoofed victim's.
+	if s.hsDone && !isRemote(err) && (c.client || s.confirmed) {
 		cl := wire.Close{DestID: c.peerID, Code: code}
 		pkt = cl.Append(nil)
 		s.flush()

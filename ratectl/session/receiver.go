@@ -78,14 +78,20 @@ func (r *receiver) buildAck(now time.Time, dst wire.ConnID, b []byte) []byte {
 // updateCredit grows the window to four bandwidth-delay products of the
 // measured receive rate and moves the limit with the application's reads;
 // it asks for an Ack when the peer's credit grew by a quarter window.
-func (r *receiver) updateCredit(now time.Time, readOff, contig uint64, srtt time.Duration) {
+//
+// The rate is that of the furthest byte received (high), not of the
+// contiguous prefix: on a lossy path the prefix waits a round trip or more
+// at each hole, so its rate, held down by the credit it sets, would grow
+// the credit far too slowly (at 500 ms and 10 % loss the credit, not the
+// path, then capped the first seconds of a transfer).
+func (r *receiver) updateCredit(now time.Time, readOff, high uint64, srtt time.Duration) {
 	if r.rateAt.IsZero() {
-		r.rateAt, r.rateOff = now, contig
+		r.rateAt, r.rateOff = now, high
 	} else if dt := now.Sub(r.rateAt); dt >= max(srtt/2, 20*time.Millisecond) {
-		rate := float64(contig-r.rateOff) / dt.Seconds()
+		rate := float64(high-r.rateOff) / dt.Seconds()
 		want := uint64(4 * rate * srtt.Seconds())
 		r.window = min(max(r.window, want), r.maxWindow)
-		r.rateAt, r.rateOff = now, contig
+		r.rateAt, r.rateOff = now, high
 	}
 	r.limit = max(r.limit, readOff+r.window)
 	if r.limit-r.advertised >= r.window/4 {

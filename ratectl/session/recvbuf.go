@@ -21,6 +21,7 @@ type recvBuffer struct {
 	mu       sync.Mutex
 	readOff  uint64           // next offset the application reads
 	contig   uint64           // every byte below is held
+	high     uint64           // end of the furthest byte received
 	ready    chunkQueue       // the bytes from readOff to contig
 	held     map[uint64]chunk // disjoint chunks beyond contig, by offset
 	have     rangeSet         // what held covers
@@ -70,6 +71,7 @@ func (b *recvBuffer) insertBatch(segs []segmentIn) (bad, readable bool) {
 func (b *recvBuffer) insertLocked(sg *segmentIn) bool {
 	off, p := sg.off, sg.p
 	end := off + uint64(len(p))
+	b.high = max(b.high, end)
 	if sg.fin {
 		if b.finKnown && b.finAt != end {
 			return true
@@ -185,10 +187,10 @@ func (b *recvBuffer) setCreditWake(off uint64) {
 
 // consumed returns the read offset and the offset after the contiguous
 // prefix.
-func (b *recvBuffer) consumed() (read, contig uint64) {
+func (b *recvBuffer) consumed() (read, high uint64) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return b.readOff, b.contig
+	return b.readOff, b.high
 }
 
 // fail wakes readers with err once the buffered data is read, and lets
