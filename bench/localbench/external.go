@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/swarm-project/swarm/bench/benchkit"
 )
 
 // iperfTransfer moves size bytes with iperf3 TCP over loopback and returns
@@ -78,7 +80,7 @@ func swarmTransfer(ctx context.Context, bin, file, dir string, quic bool) (int64
 		return 0, 0, 0, "", err
 	}
 	defer func() { daemon.Process.Signal(os.Interrupt); daemon.Wait() }()
-	cpu0 := procCPU(daemon.Process.Pid)
+	cpu0 := benchkit.ProcCPU(daemon.Process.Pid)
 	g := sw(get, "get", cid, "-o", filepath.Join(work, "out.bin"), "--peer", peer, "--json")
 	out, err := g.Output()
 	if err != nil {
@@ -91,7 +93,7 @@ func swarmTransfer(ctx context.Context, bin, file, dir string, quic bool) (int64
 	if err := json.Unmarshal(out, &rep); err != nil {
 		return 0, 0, 0, "", fmt.Errorf("swarm get output %q: %w", out, err)
 	}
-	return rep.Bytes, rep.Seconds, procCPU(daemon.Process.Pid) - cpu0 + cmdCPU(g), peer, nil
+	return rep.Bytes, rep.Seconds, benchkit.ProcCPU(daemon.Process.Pid) - cpu0 + cmdCPU(g), peer, nil
 }
 
 // startDaemon starts the daemon and waits for its address, trying again

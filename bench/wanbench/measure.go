@@ -60,26 +60,6 @@ func cpuOf(c *exec.Cmd) float64 {
 	return (c.ProcessState.UserTime() + c.ProcessState.SystemTime()).Seconds()
 }
 
-// procCPU returns the user+system CPU seconds used so far by a running
-// process, from /proc/PID/stat.
-func procCPU(pid int) float64 {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return 0
-	}
-	s := string(b)
-	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-	if len(f) < 13 {
-		return 0
-	}
-	ut, _ := strconv.ParseFloat(f[11], 64)
-	st, _ := strconv.ParseFloat(f[12], 64)
-	return (ut + st) / clockTicks
-}
-
-// clockTicks is USER_HZ, 100 on Linux.
-const clockTicks = 100
-
 // tcpRetransSegs reads the TCP RetransSegs counter of a node's namespace.
 func tcpRetransSegs(ctx context.Context, l *lab.Lab, n lab.Node) int64 {
 	out, err := l.Command(ctx, n, "cat", "/proc/net/snmp").Output()

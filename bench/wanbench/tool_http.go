@@ -51,11 +51,11 @@ var curlTool = tool{name: "curl", run: func(ctx context.Context, e *env) (Measur
 		return m, -1, err
 	}
 	defer stopProcess(ngx)
-	cpu0 := procCPU(ngx.Process.Pid)
+	cpu0 := benchkit.ProcCPU(ngx.Process.Pid).Seconds()
 	cmd := e.lab.Command(ctx, e.lab.Downloader, "curl", "-sS", "-o", "/dev/null",
 		"--max-time", strconv.Itoa(int(e.timebox.Seconds())), "-w", "%{size_download} %{time_total}", e.dataURL())
 	out, rerr := cmd.Output()
-	m.SenderCPU, m.ReceiverCPU = procCPU(ngx.Process.Pid)-cpu0, cpuOf(cmd)
+	m.SenderCPU, m.ReceiverCPU = benchkit.ProcCPU(ngx.Process.Pid).Seconds()-cpu0, cpuOf(cmd)
 	var code int
 	if ee, ok := rerr.(*exec.ExitError); ok {
 		code = ee.ExitCode()
@@ -81,7 +81,7 @@ var aria2Tool = tool{name: "aria2c-x16", run: func(ctx context.Context, e *env) 
 	outDir := filepath.Join(e.work, "aria2")
 	os.RemoveAll(outDir)
 	defer os.RemoveAll(outDir)
-	cpu0 := procCPU(ngx.Process.Pid)
+	cpu0 := benchkit.ProcCPU(ngx.Process.Pid).Seconds()
 	bctx, cancel := context.WithTimeout(ctx, e.timebox)
 	defer cancel()
 	cmd := interruptible(e.lab.Command(bctx, e.lab.Downloader, "aria2c", "-x16", "-s16", "-k1M",
@@ -94,7 +94,7 @@ var aria2Tool = tool{name: "aria2c-x16", run: func(ctx context.Context, e *env) 
 	rerr := cmd.Run()
 	m.Seconds = time.Since(start).Seconds()
 	m.TimedOut = bctx.Err() != nil
-	m.SenderCPU, m.ReceiverCPU = procCPU(ngx.Process.Pid)-cpu0, cpuOf(cmd)
+	m.SenderCPU, m.ReceiverCPU = benchkit.ProcCPU(ngx.Process.Pid).Seconds()-cpu0, cpuOf(cmd)
 	m.Bytes = writtenBytes(filepath.Join(outDir, "out.bin"))
 	if m.TimedOut {
 		m.Seconds = e.timebox.Seconds()

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/swarm-project/swarm/bench/benchkit"
 	"github.com/swarm-project/swarm/bench/lab"
 )
 
@@ -66,7 +67,7 @@ func runSwarm(ctx context.Context, e *env, quic bool) (Measurement, int64, error
 	partial := filepath.Join(e.work, ".swarm-out.bin.swarm-partial")
 	defer os.Remove(out)
 	defer os.Remove(partial)
-	cpu0 := procCPU(daemon.Process.Pid)
+	cpu0 := benchkit.ProcCPU(daemon.Process.Pid).Seconds()
 	bctx, cancel := context.WithTimeout(ctx, e.timebox)
 	defer cancel()
 	get := interruptible(e.swarmCmd(bctx, d, getRepo, "get", cid, "-o", out, "--peer", peer, "--json"))
@@ -76,7 +77,7 @@ func runSwarm(ctx context.Context, e *env, quic bool) (Measurement, int64, error
 	stdout, rerr := get.Output()
 	m.Seconds = time.Since(start).Seconds()
 	m.TimedOut = bctx.Err() != nil
-	m.SenderCPU, m.ReceiverCPU = procCPU(daemon.Process.Pid)-cpu0, cpuOf(get)
+	m.SenderCPU, m.ReceiverCPU = benchkit.ProcCPU(daemon.Process.Pid).Seconds()-cpu0, cpuOf(get)
 	var rep swarmGetReport
 	if jerr := json.Unmarshal(lastJSONLine(stdout), &rep); jerr == nil && !m.TimedOut {
 		m.Bytes = rep.Bytes
