@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -103,4 +105,38 @@ func needSpace(dir string, need int64) error {
 		return fmt.Errorf("%s has %.1f GB free, needs %.1f GB", dir, float64(free)/1e9, float64(need+1e9)/1e9)
 	}
 	return nil
+}
+
+// samePrefix compares the file got with the start of want and returns
+// the length of got when it is a prefix of want; a missing got is empty.
+func samePrefix(got, want string) (int64, error) {
+	g, err := os.Open(got)
+	if errors.Is(err, os.ErrNotExist) {
+		return 0, nil
+	} else if err != nil {
+		return 0, err
+	}
+	defer g.Close()
+	w, err := os.Open(want)
+	if err != nil {
+		return 0, err
+	}
+	defer w.Close()
+	gb, wb := make([]byte, 1<<20), make([]byte, 1<<20)
+	var n int64
+	for {
+		k, err := io.ReadFull(g, gb)
+		if k > 0 {
+			if m, _ := io.ReadFull(w, wb[:k]); m < k || !bytes.Equal(gb[:k], wb[:k]) {
+				return n, fmt.Errorf("%s differs from %s in bytes %d to %d", got, want, n, n+int64(k))
+			}
+			n += int64(k)
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return n, nil
+		}
+		if err != nil {
+			return n, err
+		}
+	}
 }

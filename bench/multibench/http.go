@@ -82,12 +82,28 @@ func (e *labEnv) aria2(ctx context.Context, r *Run, urls []string) error {
 	e.runs++
 	dir := filepath.Join(e.work, fmt.Sprintf("aria2-%d", e.runs))
 	defer os.RemoveAll(dir)
-	bctx, cancel := context.WithTimeout(ctx, e.o.timebox)
-	defer cancel()
 	args := append([]string{"-x16", "-s16", "-k1M", "--file-allocation=none", "--allow-overwrite=true",
 		"--auto-file-renaming=false", "--summary-interval=0", "--console-log-level=error",
 		"--download-result=hide", "-d", dir, "-o", "out.bin"}, urls...)
-	c := interruptible(e.downloader().command(bctx, "aria2c", args...))
+	c, err := e.timedDownload(ctx, r, func(ctx context.Context) *exec.Cmd {
+		return e.downloader().command(ctx, "aria2c", args...)
+	})
+	r.Bytes = writtenBytes(filepath.Join(dir, "out.bin"))
+	r.PeakRSSMB, r.CPUSec = float64(peakRSS(c))/1e6, cpuSeconds(c)
+	if err != nil {
+		r.Error = "aria2c: " + err.Error()
+	}
+	return nil
+}
+
+// timedDownload runs the command mk makes under the time box (stopped
+// with SIGINT when it runs out) and fills r's wall time, wire bytes and
+// TimedOut. It returns the command, finished, and its error with its
+// last output line, nil when it ended by the time box.
+func (e *labEnv) timedDownload(ctx context.Context, r *Run, mk func(context.Context) *exec.Cmd) (*exec.Cmd, error) {
+	bctx, cancel := context.WithTimeout(ctx, e.o.timebox)
+	defer cancel()
+	c := interruptible(mk(bctx))
 	logs := newLogTail(16<<10, "")
 	c.Stdout, c.Stderr = logs, logs
 	wire0 := e.wireBytes()
@@ -96,13 +112,12 @@ func (e *labEnv) aria2(ctx context.Context, r *Run, urls []string) error {
 	r.Seconds = time.Since(start).Seconds()
 	r.WireMB = wireDelta(wire0, e.wireBytes())
 	r.TimedOut = bctx.Err() != nil
-	r.Bytes = writtenBytes(filepath.Join(dir, "out.bin"))
-	r.PeakRSSMB, r.CPUSec = float64(peakRSS(c))/1e6, cpuSeconds(c)
 	if r.TimedOut {
 		r.Seconds = e.o.timebox.Seconds()
+		return c, nil
 	}
-	if err != nil && !r.TimedOut {
-		r.Error = fmt.Sprintf("aria2c: %v: %s", err, strings.TrimSpace(logs.Last()))
+	if err != nil {
+		return c, fmt.Errorf("%v: %s", err, strings.TrimSpace(logs.Last()))
 	}
-	return nil
+	return c, nil
 }

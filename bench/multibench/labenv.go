@@ -17,8 +17,9 @@ type labEnv struct {
 	lab   *lab.Lab
 	sw    swarmCLI
 	data  *dataSet
-	root  string   // the data set's CID
-	repos []string // seeder i's repository
+	root  string     // the data set's CID
+	repos []string   // seeder i's repository
+	kubo  *kuboSeeds // the data set in Kubo on every seeder, once a case needs it
 	work  string
 	self  string // this binary, run as `liar` in a seeder
 	log   *slog.Logger

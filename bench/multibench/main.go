@@ -1,7 +1,8 @@
 // Command multibench runs the multi-source download benchmarks (make
 // bench-multi): on the WAN lab (bench/lab), four seeders capped at a
 // quarter of the link each, seeders with different rates, RTTs and losses,
-// two peers plus an HTTP endpoint against aria2c, a seeder killed
+// two peers plus an HTTP endpoint against aria2c, Kubo's `ipfs get` from
+// three providers beside swarm on the same links, a seeder killed
 // mid-transfer and a seeder that lies; on loopback, the peak memory of a
 // big download from many sources. It drives swarm only through its CLI,
 // writes bench/results/<date>-multi-<scenario>.json and the multibench

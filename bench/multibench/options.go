@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 )
@@ -25,6 +26,7 @@ type options struct {
 	repo           string
 	traceDir       string
 	renderOnly     bool
+	kuboBin        string
 	command        string
 }
 
@@ -51,6 +53,7 @@ func parseFlags(args []string) (options, error) {
 	fs.StringVar(&o.traceDir, "trace-dir", "", "lab: seeders' daemons write their rate-control trace (SWARM_TRACE) here, one file per daemon and download")
 	fs.BoolVar(&o.renderOnly, "render-only", false, "only regenerate the doc section from the newest results")
 	fs.StringVar(&o.repo, "repo", ".", "repository root, to build ./cmd/swarm")
+	fs.StringVar(&o.kuboBin, "kubo", "bin/kubo-"+kuboVersion+"/ipfs", "kubo: the ipfs binary of Kubo "+kuboVersion+" (make kubo builds it)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -63,6 +66,15 @@ func parseFlags(args []string) (options, error) {
 	o.size = *sizeMB * 1_000_000
 	o.command = commandLine(args)
 	return o, nil
+}
+
+// kubo is the Kubo CLI of --kubo, by absolute path (it also runs in the
+// lab's namespaces).
+func (o options) kubo() kuboCLI {
+	if abs, err := filepath.Abs(o.kuboBin); err == nil {
+		return kuboCLI{bin: abs}
+	}
+	return kuboCLI{bin: o.kuboBin}
 }
 
 // runsOf is how many times a case runs in scenario s.

@@ -103,6 +103,9 @@ func (h *harness) runGroup(ctx context.Context, g []scenario) error {
 		h.log.Warn("lab scenarios skipped: run as root on Linux with iproute2 and /dev/net/tun", "err", err)
 		return nil
 	}
+	if g = h.runnable(g); len(g) == 0 {
+		return nil
+	}
 	if h.data == nil {
 		d, err := makeDataSet(h.scratch, h.o.size)
 		if err != nil {
@@ -115,6 +118,21 @@ func (h *harness) runGroup(ctx context.Context, g []scenario) error {
 		err = errors.Join(err, h.save(r))
 	}
 	return err
+}
+
+// runnable leaves out, with a warning, the scenarios whose Needs fail.
+func (h *harness) runnable(g []scenario) []scenario {
+	var out []scenario
+	for _, s := range g {
+		if s.Needs != nil {
+			if err := s.Needs(h.o); err != nil {
+				h.log.Warn("scenario skipped", "scenario", s.Name, "why", err)
+				continue
+			}
+		}
+		out = append(out, s)
+	}
+	return out
 }
 
 func (h *harness) save(r *ScenarioResult) error {

@@ -30,6 +30,9 @@ type scenario struct {
 	Repeat       int     // default runs of the main case (0: --repeat)
 	Target       target
 	Cases        []caseSpec
+	// Needs says why the scenario cannot run here (a tool not built),
+	// nil when it can; nil Needs: nothing beyond the lab.
+	Needs func(o options) error
 }
 
 // p2 is the mission's profile P2: 100 Mbit/s, 100 ms, 1% loss.
@@ -70,6 +73,23 @@ func scenarios() []scenario {
 				{Name: "swarm 2 peers", Baseline: true, run: swarmCase([]int{0, 1}, 0, nil)},
 				{Name: "aria2c -x16, 3 HTTP mirrors", Baseline: true, run: aria2Case([]int{0, 1, 2})},
 			}},
+		{Name: "kubo", Title: "Kubo `ipfs get` from 3 providers, beside swarm on the same links", Group: "p2x3",
+			Setup: "3 uncapped seeders on P2 links. Swarm: `swarm daemon` on each, `swarm get` with the 3 swarmrc addresses. " +
+				"Kubo " + kuboVersion + " (`make kubo`, built with Go 1.25): on each seeder `ipfs init --profile=test`, the data set added " +
+				"(`ipfs add --cid-version=1 --raw-leaves`, default 256 KiB chunks, the same root on all 3) and `ipfs daemon`; " +
+				"in the downloader a fresh daemon, `ipfs swarm connect` to the 3 over QUIC or TCP, then `ipfs get CID` timed " +
+				"(wall time) and compared byte for byte; `ipfs get` writes only at the end, so a time-boxed run counts the unique " +
+				"block bytes bitswap received (`ipfs bitswap stat`). Every node has Routing.Type none, no bootstrap, mDNS, AutoConf, " +
+				"AutoTLS, relays, NAT mapping, HTTP retrieval or telemetry, and listens only on its lab address. " +
+				"Kubo's TCP is the lab's CUBIC, its QUIC quic-go's own congestion control. " +
+				"Kubo's peak RSS is the downloader daemon's, its CPU the daemon's during the get plus the get command's",
+			Links: repeatPath(p2, 3), CapacityMbit: 3 * p2.RateMbit,
+			Cases: []caseSpec{
+				{Name: "swarm 3 seeders", run: swarmCase([]int{0, 1, 2}, 0, nil)},
+				{Name: "Kubo ipfs get, 3 providers, QUIC", Baseline: true, run: kuboCase([]int{0, 1, 2}, "quic-v1")},
+				{Name: "Kubo ipfs get, 3 providers, TCP", Baseline: true, run: kuboCase([]int{0, 1, 2}, "tcp")},
+			},
+			Needs: func(o options) error { return o.kubo().check() }},
 		{Name: "kill", Title: "a seeder killed mid-transfer", Group: "p2x4",
 			Setup: "As quarter; the daemon of s1 is killed (SIGKILL by PID) when --kill-at of the file has arrived",
 			Links: repeatPath(p2, 4), CapacityMbit: 4 * quarterCap, Repeat: 1,

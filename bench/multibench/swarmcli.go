@@ -47,13 +47,19 @@ func (s swarmCLI) command(ctx context.Context, p place, repo string, args ...str
 
 // run runs a short command and returns its trimmed stdout.
 func (s swarmCLI) run(ctx context.Context, p place, repo string, args ...string) (string, error) {
-	out, err := s.command(ctx, p, repo, args...).Output()
+	return output(s.command(ctx, p, repo, args...), "swarm", args)
+}
+
+// output runs a short command and returns its trimmed stdout, or an
+// error naming it as prog with args and ending in its last stderr line.
+func output(c *exec.Cmd, prog string, args []string) (string, error) {
+	out, err := c.Output()
 	if err != nil {
 		var stderr []byte
 		if ee, ok := err.(*exec.ExitError); ok {
 			stderr = ee.Stderr
 		}
-		return "", fmt.Errorf("swarm %s: %v: %s", strings.Join(args, " "), err, lastLine(stderr))
+		return "", fmt.Errorf("%s %s: %v: %s", prog, strings.Join(args, " "), err, lastLine(stderr))
 	}
 	return strings.TrimSpace(string(out)), nil
 }
