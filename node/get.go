@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ipfs/go-cid"
@@ -52,12 +53,14 @@ func (n *Node) Get(ctx context.Context, req apitype.GetRequest, progress func(ap
 		return nil, err
 	}
 	defer set.close()
+	waitAds, stopAds := n.askingEndpoints(ctx, root, set.peers, req.NoPeerEndpoints)
 	n.requestRates(ctx, set, policy, req)
 	m, err := n.resolve(ctx, root, slices.Concat(set.list, gatewaySources(gws, nil)))
 	if err != nil {
+		stopAds()
 		return nil, set.explain(err)
 	}
-	web, err := n.webSources(ctx, root, m, req, gws, set.peers)
+	web, err := n.webSources(m, req, gws, waitAds())
 	if err != nil {
 		return nil, err
 	}
@@ -331,21 +334,25 @@ func ratePolicy(req apitype.GetRequest) (ratectl.Policy, error) {
 	return cfg.Policy, nil
 }
 
-// requestRates asks every peer to send this download with the requested
-// policy and rates. A peer that cannot (no swarmrc session, an old
-// version) keeps its own settings; the download goes on.
+// requestRates asks every peer, all at once, to send this download with
+// the requested policy and rates. A peer that cannot (no swarmrc session,
+// an old version) keeps its own settings; the download goes on.
 func (n *Node) requestRates(ctx context.Context, set *sourceSet, p ratectl.Policy, req apitype.GetRequest) {
 	if p == 0 {
 		return
 	}
+	var wg sync.WaitGroup
 	for _, ps := range set.peers {
-		m, err := ps.requestRate(ctx, uint8(p), uint64(req.Rate), uint64(req.MinRate))
-		if err != nil {
-			n.log.Warn("peer keeps its own rate settings", "peer", ps.peer, "err", err)
-			continue
-		}
-		n.log.Info("peer sends with", "peer", ps.peer, "policy", ratectl.Policy(m.Policy), "rate", m.Target, "min", m.MinRate)
+		wg.Go(func() {
+			m, err := ps.requestRate(ctx, uint8(p), uint64(req.Rate), uint64(req.MinRate))
+			if err != nil {
+				n.log.Warn("peer keeps its own rate settings", "peer", ps.peer, "err", err)
+				return
+			}
+			n.log.Info("peer sends with", "peer", ps.peer, "policy", ratectl.Policy(m.Policy), "rate", m.Target, "min", m.MinRate)
+		})
 	}
+	wg.Wait()
 }
 
 // capDownload applies the node's --max-download-rate: each of the named

@@ -1,10 +1,6 @@
 package node
 
 import (
-	"context"
-
-	"github.com/ipfs/go-cid"
-
 	"github.com/swarm-project/swarm/chunker/manifest"
 	"github.com/swarm-project/swarm/node/apitype"
 	"github.com/swarm-project/swarm/swarm/fetch"
@@ -39,10 +35,10 @@ func gatewaySources(gws []*gatewaysrc.Gateway, m *manifest.Manifest) []fetch.Sou
 }
 
 // webSources are the download's HTTP sources: the --endpoint URLs, fetched
-// by range, the gateways, and (unless req.NoPeerEndpoints) the URLs the
-// peers advertise for root.
-func (n *Node) webSources(ctx context.Context, root cid.Cid, m *manifest.Manifest, req apitype.GetRequest,
-	gws []*gatewaysrc.Gateway, peers []*peerSource) ([]fetch.Source, error) {
+// by range, the gateways, and the URLs the peers advertise for root (ads,
+// empty with --no-peer-endpoints).
+func (n *Node) webSources(m *manifest.Manifest, req apitype.GetRequest,
+	gws []*gatewaysrc.Gateway, ads []advert) ([]fetch.Source, error) {
 	var out []fetch.Source
 	for _, u := range req.Endpoints {
 		ep, err := httpsrc.New(u, m, nil)
@@ -52,8 +48,6 @@ func (n *Node) webSources(ctx context.Context, root cid.Cid, m *manifest.Manifes
 		out = append(out, ep)
 	}
 	out = append(out, gatewaySources(gws, m)...)
-	if !req.NoPeerEndpoints {
-		out = append(out, n.peerEndpoints(ctx, root, m, peers, req.Endpoints)...)
-	}
+	out = append(out, n.peerEndpoints(m, ads, req.Endpoints)...)
 	return out, nil
 }

@@ -45,13 +45,13 @@ func (a *advertised) Name() string { return a.name }
 // one per location (scheme, host and path: URLs that differ only in their
 // query or credentials are one mirror), none the user gave in skip. Their
 // bytes are verified like any source's; a liar is dropped.
-func (n *Node) peerEndpoints(ctx context.Context, root cid.Cid, m *manifest.Manifest, peers []*peerSource, skip []string) []fetch.Source {
+func (n *Node) peerEndpoints(m *manifest.Manifest, ads []advert, skip []string) []fetch.Source {
 	seen := map[string]bool{}
 	for _, u := range skip {
 		seen[location(u)] = true
 	}
 	var out []fetch.Source
-	for _, a := range n.askEndpoints(ctx, root, peers) {
+	for _, a := range ads {
 		ep, err := httpsrc.New(a.url, m, n.peerClient(a.via))
 		if err != nil {
 			n.log.Warn("ignoring an endpoint a peer advertised", "peer", a.via, "err", err)
@@ -78,6 +78,22 @@ func location(raw string) string {
 		return raw
 	}
 	return httpsrc.Redact(u)
+}
+
+// askingEndpoints starts asking the peers for root's endpoints, unless off,
+// while the manifest is resolved (each takes a round trip, so the download
+// does not wait twice). wait returns the answers; stop abandons the asking
+// and waits for it to end. One of them must be called.
+func (n *Node) askingEndpoints(ctx context.Context, root cid.Cid, peers []*peerSource, off bool) (wait func() []advert, stop func()) {
+	if off || len(peers) == 0 {
+		return func() []advert { return nil }, func() {}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	ch := make(chan []advert, 1)
+	go func() { ch <- n.askEndpoints(ctx, root, peers) }()
+	wait = func() []advert { defer cancel(); return <-ch }
+	stop = func() { cancel(); <-ch }
+	return wait, stop
 }
 
 // askEndpoints asks every peer at once, for at most endpointsTimeout. A peer
