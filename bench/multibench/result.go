@@ -78,7 +78,10 @@ func summarise(name string, baseline bool, runs []Run) Summary {
 		}
 		if r.Failed != "" {
 			s.Failed++
-			s.Note = strings.TrimSpace(r.Failed + ": " + r.Error)
+			s.Note = r.Failed
+			if r.Error != "" {
+				s.Note += ": " + r.Error
+			}
 		}
 		if r.Bytes > 0 {
 			moved = append(moved, r)
