@@ -35,9 +35,11 @@ type adaptive struct {
 	lowRounds    int     // consecutive compete rounds under target
 	lastNearBase time.Time
 	drainEnd     time.Time
-	baseProbe    bool      // the drain re-measures the base RTT
-	checkBase    bool      // the round after such a drain decides whether to rebase
-	lastCut      time.Time // last loss-triggered decrease
+	baseProbe    bool          // the drain re-measures the base RTT
+	checkBase    bool          // the round after such a drain decides whether to rebase
+	drainFromQ   time.Duration // queueing delay when that drain began
+	drainable    time.Duration // what it removes from a queue of the flow\'s
+	lastCut      time.Time     // last loss-triggered decrease
 	latestRTT    time.Duration
 	bwLong       longMax // bandwidth over the last few dozen rounds
 	competeLeft  time.Time
@@ -209,10 +211,11 @@ func (a *adaptive) drainRound(now time.Time, q time.Duration) {
 func (a *adaptive) delayRound(now time.Time, q time.Duration, r round) {
 	if a.checkBase {
 		a.checkBase = false
-		if q > a.p.target {
+		if q > a.p.target && q > a.drainFromQ-a.drainable/2 {
 			// The round after a base-RTT drain sees the packets paced under
-			// the path rate, and the delay did not fall: the queue is not
-			// this flow's. Either the path's own delay grew, which the base
+			// the path rate, and the delay did not fall by half of what the
+			// drain would have removed from a queue of this flow's: the
+			// queue is not this flow's. Either the path's own delay grew, which the base
 			// must follow now rather than in BaseRTTWindow, or another
 			// flow holds a queue, which the compete mode deals with
 			// whatever the base.
@@ -225,8 +228,11 @@ func (a *adaptive) delayRound(now time.Time, q time.Duration, r round) {
 		return
 	}
 	if now.Sub(a.lastNearBase) > probeBaseAfter {
-		a.startDrain(a.rtt.srtt+4*a.p.target, drainGain)
-		a.baseProbe = true
+		d := a.rtt.srtt + 4*a.p.target
+		a.startDrain(d, drainGain)
+		a.baseProbe, a.drainFromQ = true, q
+		// What pacing at drainGain for d removes from a queue of ours.
+		a.drainable = time.Duration((1 - drainGain) * float64(d))
 		return
 	}
 	if q > a.p.target {

@@ -6,25 +6,37 @@ import (
 )
 
 // Pipelining depth per source: enough requests in flight to cover the
-// source's bandwidth-delay product, no more (memory is depth × chunk size
-// per source). It starts at initialDepth and follows the measurements.
+// source's bandwidth-delay product with room to spare, no more (memory is
+// depth × chunk size per source). It starts at initialDepth and follows
+// the measurements.
 const (
 	initialDepth = 4
 	minDepth     = 2
-	depthSlack   = 2 // requests beyond the BDP, so the pipe never drains
-	rateAlpha    = 0.3
-	latWindow    = 10 * time.Second // the minimum latency is re-learned this often
+	depthSlack   = 2   // requests beyond the BDP, so the pipe never drains
+	depthGain    = 1.5 // the BDP is measured low on lossy paths: see depth
+	// rateWindow is the shortest span the delivery rate is averaged over;
+	// it is at least two unloaded latencies (see rate).
+	rateWindow = time.Second
+	latWindow  = 10 * time.Second // the minimum latency is re-learned this often
+	ticksKept  = 64               // progress ticks of history: 16 s at 250 ms
 )
 
 // depthMeter estimates one source's delivery rate and unloaded request
 // latency. Guarded by the engine's mutex.
 type depthMeter struct {
-	rate     float64 // bytes/s, EWMA over progress intervals
-	bytes    int64   // delivered since the last tick
+	bytes    int64 // delivered since the last tick
+	lastTick time.Time
+	ticks    [ticksKept]tickSample // ring, newest at i
+	n, i     int
 	minLat   time.Duration
 	latFrom  time.Time
 	nextMin  time.Duration
-	lastTick time.Time
+}
+
+// tickSample is what one progress tick saw: bytes delivered over dt.
+type tickSample struct {
+	bytes int64
+	dt    time.Duration
 }
 
 func (d *depthMeter) delivered(n int64, lat time.Duration, now time.Time) {
@@ -40,22 +52,52 @@ func (d *depthMeter) delivered(n int64, lat time.Duration, now time.Time) {
 	}
 }
 
-// tick folds the bytes since the last tick into the rate.
+// tick closes the interval since the last tick.
 func (d *depthMeter) tick(now time.Time) {
 	if !d.lastTick.IsZero() {
-		if dt := now.Sub(d.lastTick).Seconds(); dt > 0 {
-			d.rate = (1-rateAlpha)*d.rate + rateAlpha*float64(d.bytes)/dt
+		if dt := now.Sub(d.lastTick); dt > 0 {
+			d.i = (d.i + 1) % ticksKept
+			d.n = min(d.n+1, ticksKept)
+			d.ticks[d.i] = tickSample{bytes: d.bytes, dt: dt}
 		}
 	}
 	d.bytes, d.lastTick = 0, now
 }
 
-// depth is the number of requests to keep in flight, at most limit.
+// rate is the delivery rate in bytes/s averaged over the newest ticks that
+// span rateWindow or two unloaded latencies, whichever is longer. On a long
+// lossy path replies arrive in bursts, a round trip apart, as the transport
+// repairs holes in order; a shorter average swung the depth between 4 and
+// 26 on a 500 ms, 10 % path and starved the pipe at every low.
+func (d *depthMeter) rate() float64 {
+	window := max(rateWindow, 2*d.minLat)
+	var sum int64
+	var span time.Duration
+	for k := range d.n {
+		s := d.ticks[(d.i-k+ticksKept)%ticksKept]
+		sum += s.bytes
+		span += s.dt
+		if span >= window {
+			break
+		}
+	}
+	if span <= 0 {
+		return 0
+	}
+	return float64(sum) / span.Seconds()
+}
+
+// depth is the number of requests to keep in flight, at most limit:
+// depthGain bandwidth-delay products plus depthSlack. The gain covers what
+// the product misses: a reply that waits for the transport to repair a
+// loss holds its request well beyond the unloaded latency, and the rate
+// measured while the pipe is short of requests is itself too low.
 func (d *depthMeter) depth(chunk int64, limit int) int {
-	if d.rate == 0 || d.minLat == 0 {
+	r := d.rate()
+	if r == 0 || d.minLat == 0 {
 		return min(initialDepth, limit)
 	}
-	bdp := d.rate * d.minLat.Seconds() / float64(chunk)
-	n := int(math.Ceil(bdp)) + depthSlack
+	bdp := r * d.minLat.Seconds() / float64(chunk)
+	n := int(math.Ceil(depthGain*bdp)) + depthSlack
 	return min(max(n, minDepth), limit)
 }

@@ -5,6 +5,18 @@ import (
 	"time"
 )
 
+// feedMeter delivers rate bytes/s for d in 250 ms ticks, each reply taking
+// lat, starting at t.
+func feedMeter(m *depthMeter, t time.Time, d time.Duration, rate float64, lat time.Duration) time.Time {
+	const step = 250 * time.Millisecond
+	for end := t.Add(d); t.Before(end); {
+		t = t.Add(step)
+		m.delivered(int64(rate*step.Seconds()), lat, t)
+		m.tick(t)
+	}
+	return t
+}
+
 func TestDepthFollowsBDP(t *testing.T) {
 	t0 := time.Unix(0, 0)
 	var d depthMeter
@@ -12,20 +24,45 @@ func TestDepthFollowsBDP(t *testing.T) {
 		t.Fatalf("before any sample: %d", got)
 	}
 	d.tick(t0)
-	// 100 MB/s for a second, 100 ms unloaded latency: BDP 9.5 chunks of 1 MiB.
-	for i := range 10 {
-		d.delivered(10e6, 100*time.Millisecond, t0.Add(time.Duration(i)*100*time.Millisecond))
+	// 40 MB/s, 100 ms unloaded latency: BDP 3.8 chunks of 1 MiB.
+	feedMeter(&d, t0, 2*time.Second, 40e6, 100*time.Millisecond)
+	want := 6 + depthSlack // ceil(1.5 × 3.81)
+	if got := d.depth(1<<20, 32); got != want {
+		t.Fatalf("depth %d, want %d", got, want)
 	}
-	d.tick(t0.Add(time.Second))
-	d.rate = 100e6 // skip the EWMA warm-up
-	if got := d.depth(1<<20, 32); got != 10+depthSlack {
-		t.Fatalf("depth %d, want %d", got, 10+depthSlack)
-	}
-	if got := d.depth(1<<20, 8); got != 8 {
+	if got := d.depth(1<<20, 4); got != 4 {
 		t.Fatalf("not capped: %d", got)
 	}
-	d.rate = 1 // a trickle: one chunk of BDP plus the slack
-	if got := d.depth(1<<20, 32); got != 1+depthSlack {
+	var slow depthMeter
+	slow.tick(t0)
+	feedMeter(&slow, t0, 2*time.Second, 1e3, 100*time.Millisecond) // a trickle
+	if got := slow.depth(1<<20, 32); got != 1+depthSlack {
 		t.Fatalf("slow source depth %d", got)
+	}
+}
+
+// On a long lossy path replies come in bursts a round trip apart; the depth
+// must follow the average, not swing with every burst and gap.
+func TestDepthSteadyUnderBurstyDelivery(t *testing.T) {
+	now := time.Unix(0, 0)
+	var d depthMeter
+	d.tick(now)
+	const lat = 1600 * time.Millisecond // 500 ms RTT plus loss repair
+	lo, hi := 1000, 0
+	for i := range 80 { // 20 s: 12 MB/s on average, all of it every 4th tick
+		now = now.Add(250 * time.Millisecond)
+		if i%4 == 0 {
+			d.delivered(12e6, lat, now)
+		}
+		d.tick(now)
+		if i >= 16 {
+			got := d.depth(1<<20, 64)
+			lo, hi = min(lo, got), max(hi, got)
+		}
+	}
+	// BDP: 12e6 × 1.6 s / 1 MiB = 18.3 chunks; × 1.5 + 2 = 30. A window
+	// of 13 ticks holds three or four bursts: 28 to 36.
+	if lo < 26 || hi > 38 {
+		t.Fatalf("depth swung between %d and %d under bursty delivery, want about 30", lo, hi)
 	}
 }
