@@ -7,13 +7,21 @@ import (
 
 // Pipelining depth per source: enough requests in flight to cover the
 // source's bandwidth-delay product with room to spare, no more (memory is
-// depth × chunk size per source). It starts at initialDepth and follows
-// the measurements.
+// depth × chunk size per source). It starts at initialInFlight bytes (see
+// startDepth) and follows the measurements.
 const (
-	initialDepth = 4
-	minDepth     = 2
-	depthSlack   = 2   // requests beyond the BDP, so the pipe never drains
-	depthGain    = 1.5 // the BDP is measured low on lossy paths: see depth
+	// initialInFlight is what a source is asked for before its rate is
+	// known: enough for a 100 Mbit/s path at 500 ms plus loss repair, or
+	// 1 Gbit/s at 100 ms, so that the transport's startup is not held to
+	// the pipeline's (a 4-chunk start capped a long path near 8 MB/s
+	// until the rate estimate caught up, and ended the transport's
+	// startup early). Requests cost the source a read each, nothing more.
+	initialInFlight = 16 << 20
+	initialDepth    = 4  // at least, for large chunks
+	maxStartDepth   = 32 // at most, for small ones: each request is a stream a peer may limit
+	minDepth        = 2
+	depthSlack      = 2   // requests beyond the BDP, so the pipe never drains
+	depthGain       = 1.5 // the BDP is measured low on lossy paths: see depth
 	// rateWindow is the shortest span the delivery rate is averaged over;
 	// it is at least two unloaded latencies (see rate).
 	rateWindow = time.Second
@@ -95,9 +103,15 @@ func (d *depthMeter) rate() float64 {
 func (d *depthMeter) depth(chunk int64, limit int) int {
 	r := d.rate()
 	if r == 0 || d.minLat == 0 {
-		return min(initialDepth, limit)
+		return startDepth(chunk, limit)
 	}
 	bdp := r * d.minLat.Seconds() / float64(chunk)
 	n := int(math.Ceil(depthGain*bdp)) + depthSlack
 	return min(max(n, minDepth), limit)
+}
+
+// startDepth is the depth before any measurement: initialInFlight bytes of
+// requests, at least initialDepth, at most maxStartDepth and limit.
+func startDepth(chunk int64, limit int) int {
+	return min(max(int(initialInFlight/max(chunk, 1)), initialDepth), maxStartDepth, limit)
 }

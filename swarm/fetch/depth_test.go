@@ -20,8 +20,11 @@ func feedMeter(m *depthMeter, t time.Time, d time.Duration, rate float64, lat ti
 func TestDepthFollowsBDP(t *testing.T) {
 	t0 := time.Unix(0, 0)
 	var d depthMeter
-	if got := d.depth(1<<20, 32); got != initialDepth {
-		t.Fatalf("before any sample: %d", got)
+	if got := d.depth(1<<20, 32); got != 16 {
+		t.Fatalf("before any sample: %d, want 16 MiB of 1 MiB chunks", got)
+	}
+	if got := d.depth(16<<20, 32); got != initialDepth {
+		t.Fatalf("before any sample, 16 MiB chunks: %d", got)
 	}
 	d.tick(t0)
 	// 40 MB/s, 100 ms unloaded latency: BDP 3.8 chunks of 1 MiB.

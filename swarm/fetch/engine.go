@@ -60,7 +60,7 @@ func newEngine(cfg Config, l *layout, done []uint64) *engine {
 	}
 	for i := range cfg.Sources {
 		e.sched.AddSource(swarm.SourceID(i), nil)
-		e.sched.SetLimit(swarm.SourceID(i), min(initialDepth, cfg.Depth))
+		e.sched.SetLimit(swarm.SourceID(i), startDepth(e.avgChunk(), cfg.Depth))
 	}
 	return e
 }
@@ -164,7 +164,7 @@ func (e *engine) addSource(ctx context.Context, src Source) swarm.SourceID {
 	e.meters = append(e.meters, depthMeter{})
 	e.growing = append(e.growing, false)
 	e.sched.AddSource(id, nil)
-	e.sched.SetLimit(id, min(initialDepth, e.cfg.Depth))
+	e.sched.SetLimit(id, startDepth(e.avgChunk(), e.cfg.Depth))
 	e.mu.Unlock()
 	e.askHave(ctx, int(id), src)
 	return id
@@ -358,17 +358,21 @@ func (e *engine) sourceStats() []SourceStat {
 	return out
 }
 
+// avgChunk is the average chunk size, not the nominal one: a tree of small
+// files has many short chunks, and needs as many more requests in flight.
+func (e *engine) avgChunk() int64 {
+	if n := e.cfg.Manifest.NumChunks(); n > 0 {
+		return max(1, e.total/n)
+	}
+	return int64(e.cfg.Manifest.ChunkSize)
+}
+
 // resize sets each source's pipelining depth from its measured rate and
 // unloaded latency (see depth.go). Called on every progress tick.
 func (e *engine) resize(now time.Time) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	// The average chunk, not the nominal size: a tree of small files has
-	// many short chunks, and needs as many more requests in flight.
-	chunk := int64(e.cfg.Manifest.ChunkSize)
-	if n := e.cfg.Manifest.NumChunks(); n > 0 {
-		chunk = max(1, e.total/n)
-	}
+	chunk := e.avgChunk()
 	for i := range e.meters {
 		e.meters[i].tick(now)
 		e.sched.SetLimit(swarm.SourceID(i), e.meters[i].depth(chunk, e.cfg.Depth))

@@ -301,7 +301,7 @@ func TestMoreSourcesJoin(t *testing.T) {
 func TestCorruptReportedOnce(t *testing.T) {
 	m, blocks, files := testTree(t)
 	liar := &memSource{name: "liar", blocks: blocks, corrupt: true, delay: time.Millisecond}
-	honest := &memSource{name: "honest", blocks: blocks}
+	honest := &memSource{name: "honest", blocks: blocks, delay: 20 * time.Millisecond} // the liar answers first
 	var mu sync.Mutex
 	var told []string
 	dest := filepath.Join(t.TempDir(), "out")
