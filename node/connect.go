@@ -2,11 +2,13 @@ package node
 
 import (
 	"context"
+	"fmt"
 	"io"
 
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
+	"github.com/libp2p/go-libp2p/core/peerstore"
 	ma "github.com/multiformats/go-multiaddr"
 	msmux "github.com/multiformats/go-multistream"
 
@@ -32,7 +34,7 @@ func (n *Node) connect(ctx context.Context, ai peer.AddrInfo) error {
 			d = connectTimeout / 3
 		}
 		cctx, cancel := context.WithTimeout(ctx, d)
-		err := n.host.Connect(cctx, peer.AddrInfo{ID: ai.ID, Addrs: rc})
+		err := n.dial(cctx, peer.AddrInfo{ID: ai.ID, Addrs: rc})
 		cancel()
 		if err == nil || len(rc) == len(ai.Addrs) {
 			return err
@@ -41,7 +43,23 @@ func (n *Node) connect(ctx context.Context, ai peer.AddrInfo) error {
 	}
 	cctx, cancel := context.WithTimeout(ctx, connectTimeout)
 	defer cancel()
-	return n.host.Connect(cctx, ai)
+	return n.dial(cctx, ai)
+}
+
+// dial is host.Connect without its wait for identify: the chunk protocol
+// does not need the peer's protocol list (its streams are opened on the
+// connection and negotiated lazily), and on a 500 ms, 10 %-loss path the
+// identify exchange cost a second or more before the first request.
+// Identify still runs, in the background.
+func (n *Node) dial(ctx context.Context, ai peer.AddrInfo) error {
+	n.host.Peerstore().AddAddrs(ai.ID, ai.Addrs, peerstore.TempAddrTTL)
+	if n.host.Network().Connectedness(ai.ID) == network.Connected {
+		return nil
+	}
+	if _, err := n.host.Network().DialPeer(ctx, ai.ID); err != nil {
+		return fmt.Errorf("failed to dial: %w", err)
+	}
+	return nil
 }
 
 // openChunkStream opens a /swarm/chunk/1.0.0 stream, on a swarmrc
