@@ -170,9 +170,18 @@ func (n *Node) searchMore(ctx context.Context, root cid.Cid, m *manifest.Manifes
 }
 
 // addPeers connects to peers and adds those that answered to set.
+// All are dialled at once: each connect is several round trips, and a
+// download from many peers should not wait for them one after another.
 func (n *Node) addPeers(ctx context.Context, set *sourceSet, infos []peer.AddrInfo) {
-	for _, ai := range n.withoutBanned(ctx, set, infos) {
-		if err := n.connect(ctx, ai); err != nil {
+	infos = n.withoutBanned(ctx, set, infos)
+	errs := make([]error, len(infos))
+	var wg sync.WaitGroup
+	for i, ai := range infos {
+		wg.Go(func() { errs[i] = n.connect(ctx, ai) })
+	}
+	wg.Wait()
+	for i, ai := range infos {
+		if err := errs[i]; err != nil {
 			n.log.Warn("cannot reach peer", "peer", ai.ID, "err", err)
 			set.unreachable = append(set.unreachable, fmt.Sprintf("%s: %v", ai.ID, err))
 			continue
