@@ -27,6 +27,7 @@ type options struct {
 	p4Rate   float64
 	seed     uint64
 	check    bool
+	share    bool
 	command  string
 }
 
@@ -45,6 +46,7 @@ func parseFlags(args []string) (options, error) {
 	fs.Float64Var(&o.p4Rate, "p4-rate", HighestAccurateRate, "bottleneck rate of P4 in Mbit/s")
 	fs.Uint64Var(&o.seed, "seed", 1, "lab random seed")
 	fs.BoolVar(&o.check, "check", false, "smoke test: fail unless every run moved the whole file in time (for CI)")
+	fs.BoolVar(&o.share, "share", false, "run the sharing benchmark (swarm's policies next to one TCP flow) instead of the profiles")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -78,6 +80,9 @@ func run(ctx context.Context, args []string) error {
 	}
 	defer data.remove()
 	sw := buildSwarm(ctx, o.repo, data.root)
+	if o.share {
+		return runShare(ctx, o, data, sw, &env{log: log})
+	}
 	if sw.path == "" {
 		log.Warn("swarm unavailable; reporting the baselines only", "reason", sw.reason)
 	}
