@@ -39,6 +39,7 @@ type depthMeter struct {
 	minLat   time.Duration
 	latFrom  time.Time
 	nextMin  time.Duration
+	firstAt  time.Time // first delivery: the rate means little before a window has passed
 }
 
 // tickSample is what one progress tick saw: bytes delivered over dt.
@@ -48,6 +49,9 @@ type tickSample struct {
 }
 
 func (d *depthMeter) delivered(n int64, lat time.Duration, now time.Time) {
+	if d.firstAt.IsZero() {
+		d.firstAt = now
+	}
 	d.bytes += n
 	if d.minLat == 0 || lat < d.minLat {
 		d.minLat = lat
@@ -78,7 +82,7 @@ func (d *depthMeter) tick(now time.Time) {
 // repairs holes in order; a shorter average swung the depth between 4 and
 // 26 on a 500 ms, 10 % path and starved the pipe at every low.
 func (d *depthMeter) rate() float64 {
-	window := max(rateWindow, 2*d.minLat)
+	window := d.window()
 	var sum int64
 	var span time.Duration
 	for k := range d.n {
@@ -95,6 +99,9 @@ func (d *depthMeter) rate() float64 {
 	return float64(sum) / span.Seconds()
 }
 
+// window is the span the rate is averaged over.
+func (d *depthMeter) window() time.Duration { return max(rateWindow, 2*d.minLat) }
+
 // depth is the number of requests to keep in flight, at most limit:
 // depthGain bandwidth-delay products plus depthSlack. The gain covers what
 // the product misses: a reply that waits for the transport to repair a
@@ -107,6 +114,12 @@ func (d *depthMeter) depth(chunk int64, limit int) int {
 	}
 	bdp := r * d.minLat.Seconds() / float64(chunk)
 	n := int(math.Ceil(depthGain*bdp)) + depthSlack
+	if d.lastTick.Sub(d.firstAt) < d.window() {
+		// The average still covers the connection's setup and the
+		// transport's startup: it would cut the pipe just as the rate
+		// climbs.
+		n = max(n, startDepth(chunk, limit))
+	}
 	return min(max(n, minDepth), limit)
 }
 

@@ -69,3 +69,20 @@ func TestDepthSteadyUnderBurstyDelivery(t *testing.T) {
 		t.Fatalf("depth swung between %d and %d under bursty delivery, want about 30", lo, hi)
 	}
 }
+
+// Until a whole averaging window has passed since the first reply, the
+// average still covers the connection's setup: the depth must not fall
+// under the starting one just as the transport speeds up.
+func TestDepthKeepsItsStartUntilAWindowPassed(t *testing.T) {
+	now := time.Unix(0, 0)
+	var d depthMeter
+	d.tick(now)
+	now = feedMeter(&d, now, 500*time.Millisecond, 1e5, 400*time.Millisecond) // a slow first half second
+	if got := d.depth(1<<20, 32); got != 16 {
+		t.Fatalf("depth %d half a window after the first reply, want the starting 16", got)
+	}
+	feedMeter(&d, now, 2*time.Second, 1e5, 400*time.Millisecond)
+	if got := d.depth(1<<20, 32); got != 1+depthSlack {
+		t.Fatalf("depth %d once the window passed, want %d", got, 1+depthSlack)
+	}
+}
