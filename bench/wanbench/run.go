@@ -93,6 +93,12 @@ func run(ctx context.Context, args []string) error {
 		if res != nil && o.check {
 			errs = append(errs, checkComplete(res, o.size))
 		}
+		if res != nil && ctx.Err() != nil {
+			// Interrupted: a half-finished run must not replace the last
+			// complete result of this profile (and its baselines).
+			log.Warn("interrupted; results not written", "profile", p.Name)
+			break
+		}
 		if res != nil {
 			res.SwarmStatus = swarmStatus(sw)
 			res.summarise()
