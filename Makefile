@@ -4,7 +4,7 @@ BIN      := bin/swarm
 PKGS     := ./...
 FUZZTIME ?= 30s
 
-.PHONY: all build test test-short demo lint fuzz bench bench-wan bench-local bench-multi kubo test-wanlab clean
+.PHONY: all build test test-short demo lint fuzz bench bench-wan bench-share bench-local bench-multi kubo test-wanlab clean
 
 all: build
 
@@ -46,6 +46,10 @@ PROFILES ?= P1,P2,P3,P4,P5
 REPEAT   ?= 3
 bench-wan:
 	$(GO) run ./bench/wanbench --profiles $(PROFILES) --repeat $(REPEAT)
+
+# swarm's policies next to one TCP flow (CUBIC, BBR) on a 50 Mbit/s lab link.
+bench-share:
+	$(GO) run ./bench/wanbench --share --timebox 40s --size-mb 400
 
 bench-local:
 	$(GO) run ./bench/localbench --size-mb 1000 --repeat 3
