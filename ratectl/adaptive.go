@@ -100,7 +100,7 @@ func (a *adaptive) OnLoss(now time.Time, lostBytes int) {
 	a.loss.lost(lostBytes)
 	a.rnd.lost += lostBytes
 	q := a.latestRTT - a.rtt.base()
-	cut := a.mode == modeCompete && q > a.p.target ||
+	cut := a.mode == modeCompete && q > a.p.target && a.loss.rate > competeLossFloor ||
 		a.p.lossYield && a.mode != modeStartup && q > a.p.target/2
 	if !cut || now.Sub(a.lastCut) <= a.rtt.srtt {
 		return

@@ -39,6 +39,12 @@ const (
 	// startupExitSamples is how many consecutive RTT samples a target over
 	// the base end startup at once.
 	startupExitSamples = 8
+	// competeLossFloor is the smoothed loss ratio under which the compete
+	// mode does not back off: a loss-blind competitor (BBR) keeps the
+	// buffer overflowing at a low, steady rate, and Reno's answer to that
+	// rate starves the flow; a loss-based competitor's overflows come in
+	// bursts well above it.
+	competeLossFloor = 0.005
 	// startupDrainGain paces the drain of the queue startup overshot.
 	startupDrainGain = 0.5
 )
