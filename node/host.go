@@ -60,9 +60,17 @@ func newHost(sk crypto.PrivKey, listen []string, rc session.Config, reg *rcp2p.R
 // fresh stream then waits for three window updates, which on a 100 ms path
 // caps a stream near 2.5 MB/s. The opener of a stream grants the window in
 // its first frame, so this side's setting governs replies to its requests.
+//
+// Its write timeout, which also bounds a keepalive ping's round trip, goes
+// from 10 s to idleStreamTimeout: a swarmrc connection paced far down (a
+// `low` transfer yielding to TCP) can hold a write or queue a ping behind a
+// megabyte of data for longer than 10 s, and yamux then killed the
+// connection ("closed by peer", the download failing at 26 s in
+// `make bench-share`).
 func yamuxTransport() *yamux.Transport {
 	cfg := *yamux.DefaultTransport
 	cfg.InitialStreamWindowSize = cfg.MaxStreamWindowSize
+	cfg.ConnectionWriteTimeout = idleStreamTimeout
 	return &cfg
 }
 
