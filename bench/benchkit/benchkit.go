@@ -1,5 +1,6 @@
-// Package benchkit holds what the benchmark harnesses share: statistics
-// and the configuration of the HTTP baseline server.
+// Package benchkit holds what the benchmark harnesses share: statistics,
+// the configuration of the HTTP baseline server, the newest result per key
+// and the --json summary in a CLI's output.
 package benchkit
 
 import (
@@ -7,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -83,4 +85,16 @@ func Latest[T any](pattern string, key func(*T) string, date func(*T) time.Time)
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// LastJSONLine returns the last line of out that looks like a JSON object
+// (a CLI's --json summary after its progress lines), or nil.
+func LastJSONLine(out []byte) []byte {
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if l := strings.TrimSpace(lines[i]); strings.HasPrefix(l, "{") {
+			return []byte(l)
+		}
+	}
+	return nil
 }

@@ -46,3 +46,13 @@ func TestLatest(t *testing.T) {
 		t.Fatalf("got %v", byName)
 	}
 }
+
+func TestLastJSONLine(t *testing.T) {
+	out := []byte("warning: something\n{\"bytes\": 1}\n{\"bytes\": 2}\n\n")
+	if got := string(LastJSONLine(out)); got != `{"bytes": 2}` {
+		t.Errorf("got %q", got)
+	}
+	if LastJSONLine([]byte("no json here\n")) != nil {
+		t.Error("found JSON in plain text")
+	}
+}

@@ -29,16 +29,6 @@ func TestPickAddr(t *testing.T) {
 	}
 }
 
-func TestLastJSONLine(t *testing.T) {
-	out := []byte("warning: something\n{\"bytes\": 1}\n{\"bytes\": 2}\n\n")
-	if got := string(lastJSONLine(out)); got != `{"bytes": 2}` {
-		t.Errorf("got %q", got)
-	}
-	if lastJSONLine([]byte("no json here\n")) != nil {
-		t.Error("found JSON in plain text")
-	}
-}
-
 func TestFillFromGetNamesSources(t *testing.T) {
 	g := getOutcome{Parsed: true, Wall: 12, PeakRSS: 95_500_000, CPU: 3, Summary: getSummary{
 		Bytes: 100, Total: 100, Seconds: 10,

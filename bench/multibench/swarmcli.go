@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/swarm-project/swarm/bench/benchkit"
 	"github.com/swarm-project/swarm/bench/lab"
 )
 
@@ -204,7 +205,7 @@ func (s swarmCLI) get(ctx context.Context, p place, repo string, r getRequest) g
 	o := getOutcome{Wall: time.Since(start).Seconds(), TimedOut: bctx.Err() != nil, PeakRSS: peakRSS(c), CPU: cpuSeconds(c)}
 	stopDuring()
 	wg.Wait()
-	if line := lastJSONLine(stdout); line != nil && json.Unmarshal(line, &o.Summary) == nil {
+	if line := benchkit.LastJSONLine(stdout); line != nil && json.Unmarshal(line, &o.Summary) == nil {
 		o.Parsed = true
 	}
 	if err != nil {
@@ -214,15 +215,4 @@ func (s swarmCLI) get(ctx context.Context, p place, repo string, r getRequest) g
 		o.Summary.Bytes = r.PartialProgress()
 	}
 	return o
-}
-
-// lastJSONLine returns the last line of out that looks like a JSON object.
-func lastJSONLine(out []byte) []byte {
-	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	for i := len(lines) - 1; i >= 0; i-- {
-		if l := strings.TrimSpace(lines[i]); strings.HasPrefix(l, "{") {
-			return []byte(l)
-		}
-	}
-	return nil
 }

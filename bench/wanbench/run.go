@@ -81,7 +81,7 @@ func run(ctx context.Context, args []string) error {
 	defer data.remove()
 	sw := buildSwarm(ctx, o.repo, data.root)
 	if o.share {
-		return runShare(ctx, o, data, sw, &env{log: log})
+		return runShare(ctx, o, data, sw, log)
 	}
 	if sw.path == "" {
 		log.Warn("swarm unavailable; reporting the baselines only", "reason", sw.reason)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/swarm-project/swarm/bench/benchdoc"
+	"github.com/swarm-project/swarm/bench/benchkit"
 	"github.com/swarm-project/swarm/bench/lab"
 )
 
@@ -53,11 +56,11 @@ var shareCases = []shareCase{
 
 // runShare runs every case once on a fresh lab and writes the JSON and the
 // document section.
-func runShare(ctx context.Context, o options, d *dataSet, sw *swarmBin, e0 *env) error {
+func runShare(ctx context.Context, o options, d *dataSet, sw *swarmBin, log *slog.Logger) error {
 	if sw.path == "" {
 		return fmt.Errorf("swarm unavailable: %s", sw.reason)
 	}
-	l, err := lab.Up(ctx, lab.Config{Seeders: []lab.LinkSpec{lab.Symmetric(shareLink.Link())}, Seed: o.seed, Logger: e0.log})
+	l, err := lab.Up(ctx, lab.Config{Seeders: []lab.LinkSpec{lab.Symmetric(shareLink.Link())}, Seed: o.seed, Logger: log})
 	if err != nil {
 		return err
 	}
@@ -66,7 +69,7 @@ func runShare(ctx context.Context, o options, d *dataSet, sw *swarmBin, e0 *env)
 	if err != nil {
 		return err
 	}
-	e := &env{lab: l, profile: Profile{Name: "share", RateMbit: shareLink.RateMbit}, data: d, timebox: o.timebox, swarm: sw, log: e0.log, work: work}
+	e := &env{lab: l, profile: Profile{Name: "share", RateMbit: shareLink.RateMbit}, data: d, timebox: o.timebox, swarm: sw, log: log, work: work}
 	daemon, peer, cid, err := startSeeder(ctx, e, l.Seeders[0], filepath.Join(work, "seed"), false)
 	if err != nil {
 		return err
@@ -142,7 +145,7 @@ func shareGet(ctx context.Context, e *env, c shareCase, peer, cid string) (int64
 	get := interruptible(e.swarmCmd(bctx, d, repo, args...))
 	stdout, err := get.Output()
 	var rep swarmGetReport
-	if jerr := json.Unmarshal(lastJSONLine(stdout), &rep); jerr == nil && bctx.Err() == nil {
+	if jerr := json.Unmarshal(benchkit.LastJSONLine(stdout), &rep); jerr == nil && bctx.Err() == nil {
 		return rep.Bytes, nil
 	}
 	n := max(writtenBytes(out), writtenBytes(partial))
@@ -254,7 +257,7 @@ func writeShare(o options, res []ShareResult) error {
 	if o.doc == "" {
 		return nil
 	}
-	return replaceSection(o.doc, "wanbench-share", renderShare(o.command, date, res))
+	return benchdoc.UpdateSection(o.doc, "wanbench-share", renderShare(o.command, date, res))
 }
 
 func renderShare(cmd string, date time.Time, res []ShareResult) string {
@@ -281,23 +284,4 @@ func renderShare(cmd string, date time.Time, res []ShareResult) string {
 			r.Policy, against, r.SwarmMbps, r.TCPMbps, share, jain, r.Seconds, r.Error)
 	}
 	return b.String()
-}
-
-// replaceSection puts body between the document's BEGIN and END markers
-// for name, appending them if the document has none.
-func replaceSection(doc, name, body string) error {
-	old, err := os.ReadFile(doc)
-	if err != nil {
-		return err
-	}
-	begin := "<!-- BEGIN " + name + ": generated, do not edit by hand -->\n"
-	end := "<!-- END " + name + " -->\n"
-	s := string(old)
-	i, j := strings.Index(s, begin), strings.Index(s, end)
-	if i < 0 || j < i {
-		s = strings.TrimRight(s, "\n") + "\n\n" + begin + body + end
-	} else {
-		s = s[:i] + begin + body + s[j:]
-	}
-	return os.WriteFile(doc, []byte(s), 0o644)
 }

@@ -3,9 +3,6 @@ package main
 import (
 	"encoding/json"
 	"math"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -22,22 +19,5 @@ func TestMbpsOverCountsPartIntervals(t *testing.T) {
 	}
 	if got := rep.mbpsOver(2, 2); got != 0 {
 		t.Fatalf("empty window: %v", got)
-	}
-}
-
-func TestReplaceSectionKeepsTheRest(t *testing.T) {
-	doc := filepath.Join(t.TempDir(), "b.md")
-	if err := os.WriteFile(doc, []byte("# B\n\nhand text\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	for _, body := range []string{"first\n", "second\n"} {
-		if err := replaceSection(doc, "x", body); err != nil {
-			t.Fatal(err)
-		}
-	}
-	b, _ := os.ReadFile(doc)
-	s := string(b)
-	if !strings.HasPrefix(s, "# B\n\nhand text\n") || strings.Contains(s, "first") || strings.Count(s, "second") != 1 {
-		t.Fatalf("document after two replacements:\n%s", s)
 	}
 }

@@ -79,7 +79,7 @@ func runSwarm(ctx context.Context, e *env, quic bool) (Measurement, int64, error
 	m.TimedOut = bctx.Err() != nil
 	m.SenderCPU, m.ReceiverCPU = benchkit.ProcCPU(daemon.Process.Pid).Seconds()-cpu0, cpuOf(get)
 	var rep swarmGetReport
-	if jerr := json.Unmarshal(lastJSONLine(stdout), &rep); jerr == nil && !m.TimedOut {
+	if jerr := json.Unmarshal(benchkit.LastJSONLine(stdout), &rep); jerr == nil && !m.TimedOut {
 		m.Bytes = rep.Bytes
 		if rep.Seconds > 0 {
 			m.Seconds = rep.Seconds
@@ -139,7 +139,7 @@ func seederAddr(ctx context.Context, e *env, s lab.Node, repo string, quic bool)
 	for {
 		out, err := e.swarmRun(ctx, s, repo, "id", "--json")
 		var id swarmID
-		if err == nil && json.Unmarshal(lastJSONLine(out), &id) == nil {
+		if err == nil && json.Unmarshal(benchkit.LastJSONLine(out), &id) == nil {
 			if a := pickAddr(id, s.Addr.String(), quic); a != "" {
 				return a, nil
 			}
@@ -205,15 +205,4 @@ func lastLine(b []byte) string {
 		s = s[i+1:]
 	}
 	return s
-}
-
-// lastJSONLine returns the last line of out that looks like a JSON object.
-func lastJSONLine(out []byte) []byte {
-	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	for i := len(lines) - 1; i >= 0; i-- {
-		if l := strings.TrimSpace(lines[i]); strings.HasPrefix(l, "{") {
-			return []byte(l)
-		}
-	}
-	return nil
 }
