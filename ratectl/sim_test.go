@@ -180,3 +180,37 @@ func TestTargetRateCapsAdaptive(t *testing.T) {
 		t.Errorf("fair with a 40 Mbit/s target on a free 100 Mbit/s link sent only %.2f Mbit/s", r.sentRate*8/1e6)
 	}
 }
+
+// TestBBRModel checks the BBR model against BBR v1's published behaviour
+// (Hock, Bless and Zitterbart, "Experimental evaluation of BBR congestion
+// control", ICNP 2017): it fills a free link with a small queue, takes
+// most of a shallow buffer from CUBIC and loses a deep one to it. The
+// fairness figures against BBR rest on it.
+func TestBBRModel(t *testing.T) {
+	sc := scenario{link(50, 50*time.Millisecond, 0, 1), 10 * time.Second, 60 * time.Second}
+	sim := linksim.New(sc.link)
+	sim.Add(linksim.NewBBR(simMSS), 0, 0)
+	sim.MeasureFrom(sc.warmup)
+	sim.Run(sc.duration)
+	alone := sc.result(sim, 0)
+	t.Logf("BBR alone: %.3f, p95 queue %v", alone.share, alone.p95Queue)
+	if alone.share < 0.95 || alone.p95Queue > 25*time.Millisecond {
+		t.Errorf("BBR alone: share %.3f, p95 queue %v; want >= 0.95 and a small queue", alone.share, alone.p95Queue)
+	}
+	for _, c := range []struct {
+		bdps    float64
+		bbrWins bool
+	}{{1, true}, {4, false}} {
+		sc.link = link(50, 50*time.Millisecond, 0, c.bdps)
+		sim := linksim.New(sc.link)
+		sim.Add(linksim.NewBBR(simMSS), 0, 0)
+		sim.Add(linksim.NewCubic(simMSS), 0, 0)
+		sim.MeasureFrom(sc.warmup)
+		sim.Run(sc.duration)
+		bbr, cubic := sc.result(sim, 0).share, sc.result(sim, 1).share
+		t.Logf("BBR vs CUBIC, %v BDP buffer: %.3f / %.3f", c.bdps, bbr, cubic)
+		if (bbr > 2*cubic) != c.bbrWins || (cubic > 2*bbr) == c.bbrWins {
+			t.Errorf("BBR vs CUBIC with %v BDP of buffer: %.3f / %.3f, want BBR winning: %v", c.bdps, bbr, cubic, c.bbrWins)
+		}
+	}
+}
