@@ -17,9 +17,14 @@ import (
 type Measurement struct {
 	Tool        string  `json:"tool"`
 	Bytes       int64   `json:"bytes"`   // application bytes received
-	Seconds     float64 `json:"seconds"` // transfer time
+	Seconds     float64 `json:"seconds"` // transfer time, as the tool reports it
 	GoodputMbps float64 `json:"goodput_mbps"`
 	GoodputPct  float64 `json:"goodput_pct"` // of the bottleneck rate
+	// WallSeconds is the client process's life, launch to exit: what a
+	// user waits for, with process start, connection setup (swarm: the
+	// libp2p handshakes and the manifest) and shutdown. 0: not measured.
+	WallSeconds     float64 `json:"wall_seconds,omitempty"`
+	WallGoodputMbps float64 `json:"wall_goodput_mbps,omitempty"`
 	// RetransPct is retransmitted bytes as a percentage of the data; -1
 	// when the tool cannot tell.
 	RetransPct float64 `json:"retrans_pct"`
@@ -40,6 +45,9 @@ func (m *Measurement) finish(rateMbit float64, wireBytes, retransBytes int64) {
 	if m.Seconds > 0 {
 		m.GoodputMbps = float64(m.Bytes) * 8 / m.Seconds / 1e6
 		m.GoodputPct = 100 * m.GoodputMbps / rateMbit
+	}
+	if m.WallSeconds > 0 {
+		m.WallGoodputMbps = float64(m.Bytes) * 8 / m.WallSeconds / 1e6
 	}
 	if m.Bytes > 0 {
 		gb := float64(m.Bytes) / 1e9

@@ -36,6 +36,7 @@ type Summary struct {
 	TimedOut        int     `json:"timed_out"`
 	GoodputMbps     float64 `json:"goodput_mbps"`
 	GoodputPct      float64 `json:"goodput_pct"`
+	WallGoodputMbps float64 `json:"wall_goodput_mbps,omitempty"`
 	RetransPct      float64 `json:"retrans_pct"`
 	WireOverheadPct float64 `json:"wire_overhead_pct"`
 	SenderCPUPerGB  float64 `json:"sender_cpu_s_per_gb"`
@@ -114,6 +115,7 @@ func summarise(tool string, runs []Measurement) Summary {
 	med := func(f func(Measurement) float64) float64 { return benchkit.Median(ok, f) }
 	s.GoodputMbps = med(func(m Measurement) float64 { return m.GoodputMbps })
 	s.GoodputPct = med(func(m Measurement) float64 { return m.GoodputPct })
+	s.WallGoodputMbps = med(func(m Measurement) float64 { return m.WallGoodputMbps })
 	s.RetransPct = med(func(m Measurement) float64 { return m.RetransPct })
 	s.WireOverheadPct = med(func(m Measurement) float64 { return m.WireOverheadPct })
 	s.SenderCPUPerGB = med(func(m Measurement) float64 { return m.SenderCPUPerGB })

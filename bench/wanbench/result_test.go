@@ -23,9 +23,9 @@ func TestSummariseMedians(t *testing.T) {
 }
 
 func TestFinish(t *testing.T) {
-	m := Measurement{Bytes: 1e9, Seconds: 100, SenderCPU: 2, ReceiverCPU: 4}
+	m := Measurement{Bytes: 1e9, Seconds: 100, WallSeconds: 160, SenderCPU: 2, ReceiverCPU: 4}
 	m.finish(100, 1.05e9, 1e7)
-	if m.GoodputMbps != 80 || m.GoodputPct != 80 || m.SenderCPUPerGB != 2 || m.RecvCPUPerGB != 4 {
+	if m.GoodputMbps != 80 || m.GoodputPct != 80 || m.WallGoodputMbps != 50 || m.SenderCPUPerGB != 2 || m.RecvCPUPerGB != 4 {
 		t.Errorf("figures %+v", m)
 	}
 	if m.RetransPct != 1 || m.WireOverheadPct < 4.99 || m.WireOverheadPct > 5.01 {

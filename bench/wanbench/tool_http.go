@@ -54,7 +54,9 @@ var curlTool = tool{name: "curl", run: func(ctx context.Context, e *env) (Measur
 	cpu0 := benchkit.ProcCPU(ngx.Process.Pid).Seconds()
 	cmd := e.lab.Command(ctx, e.lab.Downloader, "curl", "-sS", "-o", "/dev/null",
 		"--max-time", strconv.Itoa(int(e.timebox.Seconds())), "-w", "%{size_download} %{time_total}", e.dataURL())
+	start := time.Now()
 	out, rerr := cmd.Output()
+	m.WallSeconds = time.Since(start).Seconds()
 	m.SenderCPU, m.ReceiverCPU = benchkit.ProcCPU(ngx.Process.Pid).Seconds()-cpu0, cpuOf(cmd)
 	var code int
 	if ee, ok := rerr.(*exec.ExitError); ok {
@@ -99,6 +101,7 @@ var aria2Tool = tool{name: "aria2c-x16", run: func(ctx context.Context, e *env) 
 	if m.TimedOut {
 		m.Seconds = e.timebox.Seconds()
 	}
+	m.WallSeconds = m.Seconds
 	if rerr != nil && !m.TimedOut {
 		return m, retransFromNetns, fmt.Errorf("aria2c: %v: %s", rerr, strings.TrimSpace(string(errOut.Bytes())))
 	}

@@ -45,7 +45,9 @@ func runIperf(ctx context.Context, e *env, cc string) (Measurement, int64, error
 	defer cancel()
 	cli := interruptible(e.lab.Command(bctx, s, "iperf3", "-c", d.Addr.String(), "-p", port,
 		"-C", cc, "-n", strconv.FormatInt(e.data.size, 10), "--json"))
+	start := time.Now()
 	cli.Run()
+	m.WallSeconds = time.Since(start).Seconds()
 	m.TimedOut = bctx.Err() != nil
 	werr := waitTimeout(srv, 10*time.Second)
 	m.SenderCPU, m.ReceiverCPU = cpuOf(cli), cpuOf(srv)

@@ -76,6 +76,7 @@ func runSwarm(ctx context.Context, e *env, quic bool) (Measurement, int64, error
 	start := time.Now()
 	stdout, rerr := get.Output()
 	m.Seconds = time.Since(start).Seconds()
+	m.WallSeconds = m.Seconds
 	m.TimedOut = bctx.Err() != nil
 	m.SenderCPU, m.ReceiverCPU = benchkit.ProcCPU(daemon.Process.Pid).Seconds()-cpu0, cpuOf(get)
 	var rep swarmGetReport
