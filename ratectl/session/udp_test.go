@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"testing"
 	"time"
+
+	"github.com/swarm-project/swarm/ratectl/wire"
 )
 
 // TestLoopbackUDP moves data over real UDP sockets on 127.0.0.1 and checks
@@ -68,4 +70,38 @@ func checkGoroutines(t *testing.T, base int) {
 	}
 	buf := make([]byte, 1<<16)
 	t.Fatalf("%d goroutines, %d at start:\n%s", runtime.NumGoroutine(), base, buf[:runtime.Stack(buf, true)])
+}
+
+// On loopback (64 KiB MTU) a connection sends datagrams as large as the
+// protocol allows unless the configuration sets MaxDatagram; elsewhere
+// the 1500-byte default stays.
+func TestLoopbackUsesLargeDatagrams(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		max  int
+		want int
+	}{{"default", 0, wire.MaxPacketSize}, {"set", DefaultMaxDatagram, DefaultMaxDatagram}} {
+		cfg := quietConfig()
+		cfg.MaxDatagram = c.max
+		client, server, ln := loopbackPair(t, cfg)
+		data := payload(4 << 20)
+		transfer(t, client, server, data)
+		st := client.Stats()
+		perPacket := float64(st.BytesSent) / float64(st.PacketsSent)
+		t.Logf("%s: %d packets for %d bytes (%.0f per packet)", c.name, st.PacketsSent, st.BytesSent, perPacket)
+		if got := client.cfg.MaxDatagram; got != c.want {
+			t.Errorf("%s: MaxDatagram %d, want %d", c.name, got, c.want)
+		}
+		if perPacket > float64(c.want) || perPacket < float64(c.want)/2 {
+			t.Errorf("%s: %.0f stream bytes per packet with MaxDatagram %d", c.name, perPacket, c.want)
+		}
+		client.Close()
+		server.Close()
+		ln.Close()
+	}
+	def, _ := quietConfig().withDefaults()
+	lan := &net.UDPAddr{IP: net.IPv4(10, 0, 0, 1), Port: 1}
+	if got := def.forPeer(lan).MaxDatagram; got != DefaultMaxDatagram {
+		t.Errorf("to %v: MaxDatagram %d, want %d", lan, got, DefaultMaxDatagram)
+	}
 }
