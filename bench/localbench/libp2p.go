@@ -15,6 +15,9 @@ import (
 	tls "github.com/libp2p/go-libp2p/p2p/security/tls"
 	quic "github.com/libp2p/go-libp2p/p2p/transport/quic"
 	"github.com/libp2p/go-libp2p/p2p/transport/tcp"
+
+	rcp2p "github.com/swarm-project/swarm/ratectl/p2p"
+	"github.com/swarm-project/swarm/ratectl/session"
 )
 
 const benchProto = "/swarm-bench/sink/1.0.0"
@@ -28,6 +31,11 @@ func libp2pOptions(stack string) ([]libp2p.Option, error) {
 			libp2p.Muxer(yamux.ID, yamux.DefaultTransport), libp2p.ListenAddrStrings("/ip4/127.0.0.1/tcp/0")), nil
 	case "libp2p-quic":
 		return append(common, libp2p.Transport(quic.NewTransport), libp2p.ListenAddrStrings("/ip4/127.0.0.1/udp/0/quic-v1")), nil
+	case "libp2p-swarmrc-tls-yamux":
+		// swarm's transport under the same security and muxer as the TCP
+		// stack: the CPU target compares these two.
+		return append(common, libp2p.Transport(rcp2p.New(session.Config{}, nil)), libp2p.Security(tls.ID, tls.New),
+			libp2p.Muxer(yamux.ID, yamux.DefaultTransport), libp2p.ListenAddrStrings("/ip4/127.0.0.1/udp/0/swarmrc")), nil
 	}
 	return nil, fmt.Errorf("unknown stack %q", stack)
 }

@@ -29,6 +29,7 @@ type Result struct {
 	CPUSecPerGB    float64   `json:"cpu_s_per_gb"`    // median
 	Samples        []float64 `json:"bytes_per_cpu_s_runs"`
 	Note           string    `json:"note,omitempty"`
+	failed         bool
 }
 
 // Report is what bench/results/<date>-local.json holds.
@@ -55,7 +56,7 @@ func run(ctx context.Context, args []string) error {
 	results := fs.String("results", "bench/results", "directory for the JSON result")
 	doc := fs.String("doc", "docs/benchmarks.md", "document whose loopback section is regenerated (empty: none)")
 	repo := fs.String("repo", ".", "repository root, to build ./cmd/swarm")
-	only := fs.String("stacks", "all", "stacks to run: libp2p-tcp-tls-yamux,libp2p-quic,iperf3-tcp,swarm,swarm-quic")
+	only := fs.String("stacks", "all", "stacks to run: libp2p-tcp-tls-yamux,libp2p-swarmrc-tls-yamux,libp2p-quic,iperf3-tcp,swarm,swarm-quic")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -70,12 +71,10 @@ func run(ctx context.Context, args []string) error {
 	rep := Report{Date: time.Now().UTC(), Cores: runtime.NumCPU(), Go: runtime.Version(),
 		Command: strings.TrimSpace("go run ./bench/localbench " + strings.Join(args, " "))}
 	rep.Host, _ = os.Hostname()
-	for _, st := range stacks {
-		if *only != "all" && !slices.Contains(strings.Split(*only, ","), st.name) {
-			continue
-		}
-		rep.Results = append(rep.Results, measure(st, *repeat, log))
-	}
+	stacks = slices.DeleteFunc(stacks, func(st stack) bool {
+		return *only != "all" && !slices.Contains(strings.Split(*only, ","), st.name)
+	})
+	rep.Results = measureInterleaved(stacks, *repeat, log)
 	return writeReport(rep, *results, *doc)
 }
 
@@ -92,7 +91,7 @@ func stackRunners(ctx context.Context, repo, dir string, size int64, log *slog.L
 			return sample{bytes: size, seconds: secs, cpu: selfCPU() - c0}, err
 		}}
 	}
-	stacks := []stack{inProc("libp2p-tcp-tls-yamux"), inProc("libp2p-quic")}
+	stacks := []stack{inProc("libp2p-tcp-tls-yamux"), inProc("libp2p-swarmrc-tls-yamux"), inProc("libp2p-quic")}
 	if _, err := exec.LookPath("iperf3"); err == nil {
 		stacks = append(stacks, stack{"iperf3-tcp", func() (sample, error) {
 			secs, cpu, err := iperfTransfer(ctx, size)
@@ -121,24 +120,40 @@ func stackRunners(ctx context.Context, repo, dir string, size int64, log *slog.L
 	return stacks
 }
 
-func measure(st stack, repeat int, log *slog.Logger) Result {
-	r := Result{Stack: st.name}
-	var secs, cpg []float64
-	for i := range repeat {
-		s, err := st.run()
-		if err != nil {
-			r.Note = err.Error()
-			log.Warn("run failed", "stack", st.name, "err", err)
-			break
-		}
-		r.Runs, r.Bytes, r.Note = i+1, s.bytes, s.note
-		r.Samples = append(r.Samples, float64(s.bytes)/s.cpu.Seconds())
-		secs = append(secs, float64(s.bytes)*8/s.seconds/1e6)
-		cpg = append(cpg, s.cpu.Seconds()/(float64(s.bytes)/1e9))
-		log.Info("run", "stack", st.name, "MB_per_cpu_s", fmt.Sprintf("%.0f", r.Samples[i]/1e6), "mbps", fmt.Sprintf("%.0f", secs[i]))
+// measureInterleaved runs every stack once per round, repeat rounds, so
+// that load from elsewhere on a shared machine falls on all of them alike.
+// A stack that fails is not run again.
+func measureInterleaved(stacks []stack, repeat int, log *slog.Logger) []Result {
+	res := make([]Result, len(stacks))
+	secs := make([][]float64, len(stacks))
+	cpg := make([][]float64, len(stacks))
+	for k, st := range stacks {
+		res[k].Stack = st.name
 	}
-	r.BytesPerCPUSec, r.GoodputMbps, r.CPUSecPerGB = median(r.Samples), median(secs), median(cpg)
-	return r
+	for range repeat {
+		for k, st := range stacks {
+			r := &res[k]
+			if r.failed {
+				continue
+			}
+			s, err := st.run()
+			if err != nil {
+				r.Note, r.failed = err.Error(), true
+				log.Warn("run failed", "stack", st.name, "err", err)
+				continue
+			}
+			r.Runs, r.Bytes, r.Note = r.Runs+1, s.bytes, s.note
+			r.Samples = append(r.Samples, float64(s.bytes)/s.cpu.Seconds())
+			secs[k] = append(secs[k], float64(s.bytes)*8/s.seconds/1e6)
+			cpg[k] = append(cpg[k], s.cpu.Seconds()/(float64(s.bytes)/1e9))
+			log.Info("run", "stack", st.name, "MB_per_cpu_s", fmt.Sprintf("%.0f", r.Samples[len(r.Samples)-1]/1e6), "mbps", fmt.Sprintf("%.0f", secs[k][len(secs[k])-1]))
+		}
+	}
+	for k := range res {
+		r := &res[k]
+		r.BytesPerCPUSec, r.GoodputMbps, r.CPUSecPerGB = median(r.Samples), median(secs[k]), median(cpg[k])
+	}
+	return res
 }
 
 func median(v []float64) float64 {
@@ -203,7 +218,16 @@ func renderLocal(rep Report) string {
 	var b strings.Builder
 	b.WriteString("## Loopback CPU efficiency (`make bench-local`)\n\n")
 	fmt.Fprintf(&b, "%s UTC on %s (%d cores, %s). Command: `%s`. ", rep.Date.Format("2006-01-02 15:04"), rep.Host, rep.Cores, rep.Go, rep.Command)
-	b.WriteString("Bytes moved per CPU-second of both ends together (user+system), median of the runs; libp2p stacks run both hosts in one process with one stream.\n\n")
+	b.WriteString("Bytes moved per CPU-second of both ends together (user+system), median of the runs; the runs are interleaved (every stack once per round). ")
+	b.WriteString("libp2p stacks run both hosts in one process with one stream; libp2p-swarmrc-tls-yamux is swarm's transport under the same TLS and yamux as the TCP stack. ")
+	for _, r := range rep.Results {
+		if r.Stack == "libp2p-swarmrc-tls-yamux" {
+			if base := findStack(rep, "libp2p-tcp-tls-yamux"); base > 0 && r.BytesPerCPUSec > 0 {
+				fmt.Fprintf(&b, "swarmrc over TCP, same run: %.2f×. ", r.BytesPerCPUSec/base)
+			}
+		}
+	}
+	b.WriteString("\n\n")
 	b.WriteString("| stack | MB per CPU-second | CPU s/GB | goodput Mbit/s | runs | notes |\n| --- | ---: | ---: | ---: | ---: | --- |\n")
 	for _, r := range rep.Results {
 		if r.Runs == 0 {
@@ -213,4 +237,14 @@ func renderLocal(rep Report) string {
 		fmt.Fprintf(&b, "| %s | %.0f | %.2f | %.0f | %d | %s |\n", r.Stack, r.BytesPerCPUSec/1e6, r.CPUSecPerGB, r.GoodputMbps, r.Runs, r.Note)
 	}
 	return b.String()
+}
+
+// findStack returns a stack's median bytes per CPU-second, or 0.
+func findStack(rep Report, name string) float64 {
+	for _, r := range rep.Results {
+		if r.Stack == name {
+			return r.BytesPerCPUSec
+		}
+	}
+	return 0
 }
