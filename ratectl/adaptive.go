@@ -45,6 +45,8 @@ type adaptive struct {
 	competeLeft  time.Time
 	competeRate  float64 // average rate of the compete mode last left
 	competeAvg   float64 // running average rate in the compete mode
+	place        lossPlace
+	shallow      bool // the buffer overflows under the policy's target queue
 	phase        int     // position in the delay mode's probe cycle
 	probeBW      float64 // bandwidth when the last probe started
 	probeMult    float64 // grows while consecutive probes find room
@@ -74,6 +76,7 @@ func (a *adaptive) OnAck(now time.Time, s AckSample) {
 		a.lastNearBase = now
 	}
 	if s.RTT > 0 {
+		a.place.acked(s.RTT-a.rtt.base(), s.AckedBytes)
 		a.latestRTT = s.RTT
 		if r.minRTT == 0 || s.RTT < r.minRTT {
 			r.minRTT = s.RTT
@@ -100,8 +103,9 @@ func (a *adaptive) OnLoss(now time.Time, lostBytes int) {
 	a.loss.lost(lostBytes)
 	a.rnd.lost += lostBytes
 	q := a.latestRTT - a.rtt.base()
-	cut := a.mode == modeCompete && q > a.p.target && a.loss.rate > competeLossFloor ||
-		a.p.lossYield && a.mode != modeStartup && q > a.p.target/2
+	a.place.lost(q, lostBytes)
+	cut := a.mode == modeCompete && q > a.target() && a.loss.rate > competeLossFloor ||
+		a.p.lossYield && a.mode != modeStartup && q > a.target()/2
 	if !cut || now.Sub(a.lastCut) <= a.rtt.srtt {
 		return
 	}
@@ -110,6 +114,31 @@ func (a *adaptive) OnLoss(now time.Time, lostBytes int) {
 }
 
 func (a *adaptive) Rate() float64 { return a.rate }
+
+// target is the queueing delay the controller aims for: the policy's, or
+// on a path whose buffer overflows before it holds that much, 40 % of the
+// deepest queue seen (at least shallowFloor). Without this a buffer
+// shallower than the target never showed the controller a queue, so it
+// read every loss there as random and starved a TCP flow sharing it.
+func (a *adaptive) target() time.Duration {
+	if !a.shallow {
+		return a.p.target
+	}
+	return min(a.p.target, max(shallowFloor, a.place.ceiling()*4/10))
+}
+
+// checkShallow decides, once per round, whether the buffer is shallower
+// than the policy's target: losses gather at the top of a queue that never
+// reached one and a half targets. A queue of two targets ends it.
+func (a *adaptive) checkShallow() {
+	ceil := a.place.ceiling()
+	switch {
+	case ceil >= 2*a.p.target:
+		a.shallow = false
+	case ceil > 0 && ceil < a.p.target*3/2 && a.place.overflowing(a.cfg.MSS):
+		a.shallow = true
+	}
+}
 
 func (a *adaptive) InflightLimit() int {
 	return inflightFor(a.rate, a.rtt.srtt, a.cfg.MSS, 2)
@@ -131,11 +160,13 @@ func (a *adaptive) startRound(now time.Time) { a.rnd = round{start: now} }
 func (a *adaptive) endRound(now time.Time) {
 	r := a.rnd
 	a.startRound(now)
+	a.place.endRound()
+	a.checkShallow()
 	if r.minRTT == 0 {
 		return // no RTT sample this round: nothing to decide on
 	}
 	q := max(0, r.minRTT-a.rtt.base())
-	if q <= a.p.target/2 {
+	if q <= a.target()/2 {
 		a.lastNearBase = now
 	}
 	if r.appLimited || r.samples == 0 {
@@ -171,7 +202,7 @@ func (a *adaptive) startupRound(q time.Duration, r round) {
 	} else if !r.appLimited {
 		a.startupStale++
 	}
-	if q >= a.p.target || a.startupStale >= 3 {
+	if q >= a.target() || a.startupStale >= 3 {
 		a.startDrain(a.rtt.srtt*4, startupDrainGain)
 		return
 	}
@@ -182,7 +213,7 @@ func (a *adaptive) startupRound(q time.Duration, r round) {
 // RTT samples lay a target over the base RTT: the queue is building, and
 // waiting for the round to end would only overshoot further.
 func (a *adaptive) queueShows(rtt time.Duration) bool {
-	if rtt-a.rtt.base() < a.p.target {
+	if rtt-a.rtt.base() < a.target() {
 		a.startupHigh = 0
 		return false
 	}
@@ -199,7 +230,7 @@ func (a *adaptive) startDrain(d time.Duration, gain float64) {
 }
 
 func (a *adaptive) drainRound(now time.Time, q time.Duration) {
-	if q > a.p.target && now.Before(a.drainEnd) {
+	if q > a.target() && now.Before(a.drainEnd) {
 		return
 	}
 	a.checkBase, a.baseProbe = a.baseProbe, false
@@ -211,7 +242,7 @@ func (a *adaptive) drainRound(now time.Time, q time.Duration) {
 func (a *adaptive) delayRound(now time.Time, q time.Duration, r round) {
 	if a.checkBase {
 		a.checkBase = false
-		if q > a.p.target && q > a.drainFromQ-a.drainable/2 {
+		if q > a.target() && q > a.drainFromQ-a.drainable/2 {
 			// The round after a base-RTT drain sees the packets paced under
 			// the path rate, and the delay did not fall by half of what the
 			// drain would have removed from a queue of this flow's: the
@@ -228,14 +259,14 @@ func (a *adaptive) delayRound(now time.Time, q time.Duration, r round) {
 		return
 	}
 	if now.Sub(a.lastNearBase) > probeBaseAfter {
-		d := a.rtt.srtt + 4*a.p.target
+		d := a.rtt.srtt + 4*a.target()
 		a.startDrain(d, drainGain)
 		a.baseProbe, a.drainFromQ = true, q
 		// What pacing at drainGain for d removes from a queue of ours.
 		a.drainable = time.Duration((1 - drainGain) * float64(d))
 		return
 	}
-	if q > a.p.target {
+	if q > a.target() {
 		// More queue than we aim for: steer it back from the latest
 		// delivery rate, and restart the cruise.
 		a.phase, a.probeMult = phaseCruise, 1
@@ -288,14 +319,14 @@ func (a *adaptive) cycleRound(r round) {
 // cut is the pacing gain under the path rate when the queueing delay q is
 // over the target: it removes about half the excess per round.
 func (a *adaptive) cut(q time.Duration) float64 {
-	f := 1 + 0.5*(a.p.target-q).Seconds()/(a.rtt.base()+q).Seconds()
+	f := 1 + 0.5*(a.target()-q).Seconds()/(a.rtt.base()+q).Seconds()
 	return max(0.5, f)
 }
 
 // probeGain scales probes so that one probe round queues about one
 // target's worth of delay, whatever the RTT.
 func (a *adaptive) probeGain(base time.Duration) float64 {
-	g := a.p.target.Seconds() / max(base, time.Millisecond).Seconds()
+	g := a.target().Seconds() / max(base, time.Millisecond).Seconds()
 	return min(max(g, 0.02), a.p.gainUp)
 }
 
@@ -324,7 +355,7 @@ func (a *adaptive) bandwidth() float64 {
 // rate by a quarter meanwhile. Alone, such cuts drain the queue within a
 // round or two.
 func (a *adaptive) competitorHolds(q time.Duration) bool {
-	if q <= a.p.target {
+	if q <= a.target() {
 		a.highRounds = 0
 		return false
 	}
@@ -357,7 +388,7 @@ func (a *adaptive) competeFloor(now time.Time) float64 {
 }
 
 func (a *adaptive) competeRound(now time.Time, q time.Duration) {
-	if q < a.p.target/2 {
+	if q < a.target()/2 {
 		a.lowRounds++
 	} else {
 		a.lowRounds = 0

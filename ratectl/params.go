@@ -47,6 +47,9 @@ const (
 	competeLossFloor = 0.005
 	// startupDrainGain paces the drain of the queue startup overshot.
 	startupDrainGain = 0.5
+	// shallowFloor is the least queueing delay aimed for on a buffer
+	// shallower than the target (see adaptive.target).
+	shallowFloor = 2 * time.Millisecond
 )
 
 func paramsFor(cfg Config) params {
