@@ -46,7 +46,7 @@ type adaptive struct {
 	competeRate  float64 // average rate of the compete mode last left
 	competeAvg   float64 // running average rate in the compete mode
 	place        lossPlace
-	shallow      bool // the buffer overflows under the policy's target queue
+	shallow      bool    // the buffer overflows under the policy's target queue
 	phase        int     // position in the delay mode's probe cycle
 	probeBW      float64 // bandwidth when the last probe started
 	probeMult    float64 // grows while consecutive probes find room
