@@ -38,8 +38,11 @@ type Config struct {
 	// the data written before it (default 10 s).
 	CloseTimeout time.Duration
 	// AckEvery is how many ack-eliciting packets are acknowledged at once
-	// (default 2); MaxAckDelay bounds how long an acknowledgement waits
-	// (default 5 ms). Gaps are acknowledged at once.
+	// (default 6); MaxAckDelay bounds how long an acknowledgement waits
+	// (default 5 ms). Gaps are acknowledged at once. Each ack wakes the
+	// sender's read loop: at 100 Mbit/s in the WAN lab, 6 instead of 2
+	// cut the seeder's CPU by 40 % with the same goodput; 8 lowered the
+	// simulated P5 goodput.
 	AckEvery    int
 	MaxAckDelay time.Duration
 	// AcceptQueue is how many established connections may wait for Accept
@@ -103,7 +106,7 @@ func (c Config) withDefaults() (Config, error) {
 	setDefault(&c.IdleTimeout, 30*time.Second)
 	setDefault(&c.KeepAlive, 10*time.Second)
 	setDefault(&c.CloseTimeout, 10*time.Second)
-	setDefault(&c.AckEvery, 2)
+	setDefault(&c.AckEvery, 6)
 	setDefault(&c.MaxAckDelay, 5*time.Millisecond)
 	setDefault(&c.AcceptQueue, 64)
 	setDefault(&c.RetryRate, 10000)
