@@ -1,6 +1,9 @@
 package ratectl
 
-import "time"
+import (
+	"math"
+	"time"
+)
 
 // mode is the adaptive controller's state.
 type mode uint8
@@ -45,6 +48,7 @@ type adaptive struct {
 	competeLeft  time.Time
 	competeRate  float64 // average rate of the compete mode last left
 	competeAvg   float64 // running average rate in the compete mode
+	competeMax   float64 // compete rate before its last cut (CUBIC's W_max)
 	place        lossPlace
 	shallow      bool    // the buffer overflows under the policy's target queue
 	phase        int     // position in the delay mode's probe cycle
@@ -110,6 +114,9 @@ func (a *adaptive) OnLoss(now time.Time, lostBytes int) {
 		return
 	}
 	a.lastCut = now
+	if a.mode == modeCompete {
+		a.competeMax = a.rate
+	}
 	a.setRate(a.rate * a.p.beta)
 }
 
@@ -372,7 +379,7 @@ func (a *adaptive) competitorHolds(q time.Duration) bool {
 func (a *adaptive) enterCompete(now time.Time) {
 	a.mode, a.highRounds, a.lowRounds = modeCompete, 0, 0
 	r := max(a.rate, a.bwLong.max(len(a.bwLong.v))/2, a.competeFloor(now))
-	a.competeAvg = r
+	a.competeAvg, a.competeMax = r, r
 	a.setRate(r)
 }
 
@@ -399,8 +406,24 @@ func (a *adaptive) competeRound(now time.Time, q time.Duration) {
 		return
 	}
 	a.competeAvg += (a.rate - a.competeAvg) / 8
-	step := a.p.aiPackets * float64(a.cfg.MSS) / max(a.rtt.srtt, time.Millisecond).Seconds()
-	a.setRate(a.capToDelivery(a.rate+step, 2, a.cfg.MinRate))
+	a.setRate(a.capToDelivery(a.rate+a.competeStep(), 2, a.cfg.MinRate))
+}
+
+// competeStep is the compete mode's increase per round: the larger of
+// Reno's (aiPackets per round trip) and CUBIC's average, which regains
+// the last cut (30 %) in CUBIC's K = cbrt(0.3 W / 0.4) seconds whatever
+// the RTT. Reno's alone starved at long RTTs: at 150 ms it grows a fifth
+// as fast as CUBIC does.
+func (a *adaptive) competeStep() float64 {
+	srtt := max(a.rtt.srtt, time.Millisecond).Seconds()
+	mss := float64(a.cfg.MSS)
+	reno := a.p.aiPackets * mss / srtt
+	w := a.competeMax * srtt / mss // the window before the last cut, in packets
+	if w <= 0 {
+		return reno
+	}
+	k := math.Cbrt((1 - cubicBeta) * w / cubicC)
+	return max(reno, (1-cubicBeta)*a.competeMax/k*srtt)
 }
 
 // heavyLossRound backs off, and reports so, when the round's loss is too

@@ -47,6 +47,10 @@ const (
 	competeLossFloor = 0.005
 	// startupDrainGain paces the drain of the queue startup overshot.
 	startupDrainGain = 0.5
+	// cubicC and cubicBeta are CUBIC's constants (RFC 9438), for the
+	// compete mode's growth (see competeStep).
+	cubicC    = 0.4
+	cubicBeta = 0.7
 	// shallowFloor is the least queueing delay aimed for on a buffer
 	// shallower than the target (see adaptive.target).
 	shallowFloor = 2 * time.Millisecond

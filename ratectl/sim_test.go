@@ -247,3 +247,22 @@ func TestFairOnAShallowBuffer(t *testing.T) {
 		}
 	}
 }
+
+// On long paths the compete mode must grow as fast as CUBIC does, not
+// one packet per round trip: Reno's rule let CUBIC keep 0.84 of a
+// 100 Mbit/s, 150 ms link (and 0.81 of a 20 Mbit/s one with 2 BDP of
+// buffer). The target, a third each, is not met on every such link (see
+// docs/ratectl.md, "The fairness matrix"); a quarter is asserted.
+func TestFairCompetesOnLongPaths(t *testing.T) {
+	for _, sc := range []scenario{
+		{link(100, 150*time.Millisecond, 0, 1), 15 * time.Second, 65 * time.Second},
+		{link(20, 150*time.Millisecond, 0, 2), 15 * time.Second, 65 * time.Second},
+	} {
+		ours, theirs := runVs(t, sc, ratectl.Config{Policy: ratectl.Fair}, linksim.NewCubic(simMSS))
+		share := ours.share / (ours.share + theirs.share)
+		t.Logf("fair vs cubic at %.0f Mbit/s, %v, %d KiB buffer: %.3f / %.3f", sc.link.Rate*8/1e6, sc.link.RTT, sc.link.Buffer>>10, ours.share, theirs.share)
+		if share < 0.25 {
+			t.Errorf("fair took %.2f of what both got from CUBIC at %v, want at least 0.25", share, sc.link.RTT)
+		}
+	}
+}
