@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/network"
@@ -56,9 +57,12 @@ func (n *Node) dial(ctx context.Context, ai peer.AddrInfo) error {
 	if n.host.Network().Connectedness(ai.ID) == network.Connected {
 		return nil
 	}
-	if _, err := n.host.Network().DialPeer(ctx, ai.ID); err != nil {
+	start := time.Now()
+	c, err := n.host.Network().DialPeer(ctx, ai.ID)
+	if err != nil {
 		return fmt.Errorf("failed to dial: %w", err)
 	}
+	n.log.Debug("connected", "peer", ai.ID, "addr", c.RemoteMultiaddr(), "took", time.Since(start))
 	return nil
 }
 

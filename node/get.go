@@ -60,6 +60,7 @@ func (n *Node) Get(ctx context.Context, req apitype.GetRequest, progress func(ap
 		stopAds()
 		return nil, set.explain(err)
 	}
+	n.log.Debug("manifest read", "root", root, "chunks", m.NumChunks(), "bytes", m.TotalSize())
 	web, err := n.webSources(m, req, gws, waitAds())
 	if err != nil {
 		return nil, err

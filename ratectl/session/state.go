@@ -57,6 +57,7 @@ type loopState struct {
 	staged   []segmentIn // payloads of the datagrams being handled, for rcv
 	inBuf    *rxBuf      // their buffer, if rcv may keep it
 	readable bool        // rcv got bytes to read: signal the reader
+	dupProbe bool        // the next probe's data goes twice (see onPTO)
 
 	// lifecycle and output
 	lastRecv, lastSend time.Time
@@ -154,7 +155,11 @@ func (r *rttEstimator) update(sample, ackDelay time.Duration) {
 	r.smoothed = (7*r.smoothed + sample) / 8
 }
 
-// pto is the probe timeout before backoff.
+// pto is the probe timeout before backoff: RFC 9002's, with the variance
+// term held to half the smoothed RTT. The RFC starts the variance at half
+// the first sample, so every probe of a young connection waited three
+// RTTs: 1.5 s at 500 ms, for each lost packet of the handshakes and first
+// requests. A probe that goes early costs one or two packets.
 func (r *rttEstimator) pto(maxAckDelay time.Duration) time.Duration {
-	return r.smoothed + max(4*r.rttvar, time.Millisecond) + maxAckDelay
+	return r.smoothed + min(max(4*r.rttvar, time.Millisecond), max(r.smoothed/2, time.Millisecond)) + maxAckDelay
 }
