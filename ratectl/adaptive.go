@@ -50,10 +50,11 @@ type adaptive struct {
 	competeAvg   float64 // running average rate in the compete mode
 	competeMax   float64 // compete rate before its last cut (CUBIC's W_max)
 	place        lossPlace
-	shallow      bool    // the buffer overflows under the policy's target queue
-	phase        int     // position in the delay mode's probe cycle
-	probeBW      float64 // bandwidth when the last probe started
-	probeMult    float64 // grows while consecutive probes find room
+	shallow      bool      // the buffer overflows under the policy's target queue
+	lastOverflow time.Time // losses last gathered at the top of the queue
+	phase        int       // position in the delay mode's probe cycle
+	probeBW      float64   // bandwidth when the last probe started
+	probeMult    float64   // grows while consecutive probes find room
 }
 
 // round accumulates samples between decisions.
@@ -80,7 +81,9 @@ func (a *adaptive) OnAck(now time.Time, s AckSample) {
 		a.lastNearBase = now
 	}
 	if s.RTT > 0 {
-		a.place.acked(s.RTT-a.rtt.base(), s.AckedBytes)
+		if a.steady() {
+			a.place.acked(s.RTT-a.rtt.base(), s.AckedBytes)
+		}
 		a.latestRTT = s.RTT
 		if r.minRTT == 0 || s.RTT < r.minRTT {
 			r.minRTT = s.RTT
@@ -107,7 +110,9 @@ func (a *adaptive) OnLoss(now time.Time, lostBytes int) {
 	a.loss.lost(lostBytes)
 	a.rnd.lost += lostBytes
 	q := a.latestRTT - a.rtt.base()
-	a.place.lost(q, lostBytes)
+	if a.steady() {
+		a.place.lost(q, lostBytes)
+	}
 	cut := a.mode == modeCompete && q > a.target() && a.loss.rate > competeLossFloor ||
 		a.p.lossYield && a.mode != modeStartup && q > a.target()/2
 	if !cut || now.Sub(a.lastCut) <= a.rtt.srtt {
@@ -136,16 +141,26 @@ func (a *adaptive) target() time.Duration {
 
 // checkShallow decides, once per round, whether the buffer is shallower
 // than the policy's target: losses gather at the top of a queue that never
-// reached one and a half targets. A queue of two targets ends it.
-func (a *adaptive) checkShallow() {
+// reached one and a half targets. A queue of two targets ends it, and so
+// does shallowQuiet without such losses.
+func (a *adaptive) checkShallow(now time.Time) {
 	ceil := a.place.ceiling()
+	over := a.place.overflowing(a.cfg.MSS)
+	if over {
+		a.lastOverflow = now
+	}
 	switch {
-	case ceil >= 2*a.p.target:
+	case ceil >= 2*a.p.target || a.shallow && now.Sub(a.lastOverflow) > shallowQuiet:
 		a.shallow = false
-	case ceil > 0 && ceil < a.p.target*3/2 && a.place.overflowing(a.cfg.MSS):
+	case ceil > 0 && ceil < a.p.target*3/2 && over:
 		a.shallow = true
 	}
 }
+
+// steady reports whether the flow is past startup and its drain: the loss
+// counts by queue position leave out startup's overshoot, whose drops at
+// a queue the flow will not build again would pass for overflow later.
+func (a *adaptive) steady() bool { return a.mode == modeDelay || a.mode == modeCompete }
 
 func (a *adaptive) InflightLimit() int {
 	return inflightFor(a.rate, a.rtt.srtt, a.cfg.MSS, 2)
@@ -155,7 +170,7 @@ func (a *adaptive) Snapshot() Snapshot {
 	return Snapshot{
 		Policy: a.cfg.Policy, Mode: modeNames[a.mode], Rate: a.rate,
 		BaseRTT: a.rtt.base(), SRTT: a.rtt.srtt, QueueDelay: a.rtt.queueDelay(),
-		Inflight: a.InflightLimit(), LossRate: a.loss.rate,
+		Inflight: a.InflightLimit(), LossRate: a.loss.rate, TargetQueue: a.target(),
 	}
 }
 
@@ -168,7 +183,7 @@ func (a *adaptive) endRound(now time.Time) {
 	r := a.rnd
 	a.startRound(now)
 	a.place.endRound()
-	a.checkShallow()
+	a.checkShallow(now)
 	if r.minRTT == 0 {
 		return // no RTT sample this round: nothing to decide on
 	}

@@ -44,4 +44,7 @@ type Snapshot struct {
 	QueueDelay time.Duration // estimated queueing delay (SRTT-based)
 	Inflight   int           // limit in bytes
 	LossRate   float64       // lost / (acked + lost), smoothed
+	// TargetQueue is the queueing delay the adaptive policies aim for:
+	// the policy's, or less on a buffer too shallow to hold it.
+	TargetQueue time.Duration
 }

@@ -1,6 +1,9 @@
 package ratectl
 
-import "time"
+import (
+	"math"
+	"time"
+)
 
 // lossPlace tells congestion loss from random loss by where in the queue
 // it happens. A drop-tail buffer drops only when it is full, so congestion
@@ -20,6 +23,10 @@ type lossPlace struct {
 
 // lossPlaceDecay is the weight each round keeps of the counts before it.
 const lossPlaceDecay = 0.9
+
+// minLowerPackets is the traffic under half the ceiling (decayed packet
+// count) needed to compare loss ratios.
+const minLowerPackets = 50
 
 // ceiling is the largest queueing delay of the last 32 rounds.
 func (l *lossPlace) ceiling() time.Duration {
@@ -61,16 +68,26 @@ func (l *lossPlace) endRound() {
 }
 
 // overflowing reports whether recent losses gathered at the top of the
-// queue: at least a few packets' worth, at over twice the loss ratio lower
-// down plus a margin.
+// queue: more lost packets there than twice what the loss ratio lower down
+// (plus 0.2 %) predicts, and more than three standard deviations over it,
+// so that a few random losses among few packets do not pass for overflow.
 func (l *lossPlace) overflowing(mss int) bool {
-	if l.hiLost < 3*float64(mss) {
+	m := float64(mss)
+	lost, total := l.hiLost/m, (l.hiLost+l.hiAcked)/m
+	if lost < 3 {
 		return false
 	}
-	hi := l.hiLost / (l.hiLost + l.hiAcked)
-	lo := 0.0
-	if t := l.loLost + l.loAcked; t > 0 {
-		lo = l.loLost / t
+	loTotal := (l.loLost + l.loAcked) / m
+	if loTotal < minLowerPackets {
+		// Too little traffic under half the ceiling to know the loss
+		// there: a flow that keeps its queue steady puts nearly all its
+		// packets in the upper half.
+		return false
 	}
-	return hi > 2*lo+0.002
+	// The lower half's ratio, but never under half the overall one: few
+	// packets there can show no loss by chance (73 packets at 3 % random
+	// loss do one time in nine).
+	lo := max(l.loLost/(l.loLost+l.loAcked), (l.loLost+l.hiLost)/(l.loLost+l.loAcked+l.hiLost+l.hiAcked)/2)
+	expect := (lo + 0.002) * total
+	return lost > 2*expect && lost > expect+3*math.Sqrt(max(expect, 1))
 }

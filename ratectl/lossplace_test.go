@@ -38,7 +38,7 @@ func TestLossPlaceTellsOverflowFromRandomLoss(t *testing.T) {
 	}
 	if !run(func(q time.Duration) float64 {
 		if q > 9*time.Millisecond {
-			return 0.3
+			return 0.15
 		}
 		return 0.01
 	}) {

@@ -54,6 +54,10 @@ const (
 	// shallowFloor is the least queueing delay aimed for on a buffer
 	// shallower than the target (see adaptive.target).
 	shallowFloor = 2 * time.Millisecond
+	// shallowQuiet is how long without overflow losses ends the
+	// shallow-buffer target. A TCP flow sharing a shallow buffer overflows
+	// it once per sawtooth, seconds apart.
+	shallowQuiet = 30 * time.Second
 )
 
 func paramsFor(cfg Config) params {

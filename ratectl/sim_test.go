@@ -266,3 +266,28 @@ func TestFairCompetesOnLongPaths(t *testing.T) {
 		}
 	}
 }
+
+// On a deep buffer random loss must not pass for overflow: the target
+// would fall to a few milliseconds, the compete mode would engage against
+// any queue, and a TCP flow joining later would get less.
+func TestNoShallowTargetOnDeepBuffers(t *testing.T) {
+	for _, rtt := range []time.Duration{5 * time.Millisecond, 10 * time.Millisecond, 40 * time.Millisecond} {
+		for _, loss := range []float64{0.001, 0.005, 0.03} {
+			sc := scenario{link(20, rtt, loss, 4), 5 * time.Second, 40 * time.Second}
+			sim := linksim.New(sc.link)
+			rf := linksim.NewRateFlow(newCtl(t, ratectl.Config{Policy: ratectl.Fair}), simMSS)
+			var samples, shallow int
+			rf.Tracer = func(now time.Time, s ratectl.Snapshot) {
+				samples++
+				if s.TargetQueue < 10*time.Millisecond {
+					shallow++
+				}
+			}
+			sim.Add(rf, 0, 0)
+			sim.Run(sc.duration)
+			if frac := float64(shallow) / float64(samples); frac > 0.01 {
+				t.Errorf("%v RTT, %.1f%% random loss, 4 BDP of buffer: shallow-buffer target %.0f%% of the time", rtt, loss*100, frac*100)
+			}
+		}
+	}
+}

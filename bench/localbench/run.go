@@ -86,6 +86,7 @@ type stack struct {
 func stackRunners(ctx context.Context, repo, dir string, size int64, log *slog.Logger) []stack {
 	inProc := func(name string) stack {
 		return stack{name, func() (sample, error) {
+			runtime.GC() // the previous stack's garbage is not this one's CPU
 			c0 := selfCPU()
 			secs, err := libp2pTransfer(ctx, name, size)
 			return sample{bytes: size, seconds: secs, cpu: selfCPU() - c0}, err

@@ -50,6 +50,9 @@ func ok(s Summary) bool { return s.Failed < s.Runs }
 
 // wall is the wall goodput, or n/a for results measured before it was.
 func wall(s Summary) string {
+	if !ok(s) {
+		return "–"
+	}
 	if s.WallGoodputMbps == 0 {
 		return "n/a"
 	}

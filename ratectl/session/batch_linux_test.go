@@ -3,11 +3,13 @@
 package session
 
 import (
+	"context"
 	"net"
 	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -198,4 +200,55 @@ func TestSockaddrRoundTrip(t *testing.T) {
 	if _, ok := decodeSockaddr(&unix.RawSockaddrAny{}); ok {
 		t.Error("decoded an address of family 0")
 	}
+}
+
+// A caller that takes the socket's file descriptor (os.File.Fd) turns it
+// blocking. The batched calls are raw system calls, which the runtime
+// cannot preempt: they must still never block, or a read waiting for a
+// datagram stalls garbage collection and with it the whole process.
+func TestBlockingSocketDoesNotStallTheProcess(t *testing.T) {
+	spc, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Skip("no loopback UDP:", err)
+	}
+	f, err := spc.File()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	_ = f.Fd() // makes the shared file description blocking
+	ln, err := Listen(spc, quietConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	time.Sleep(20 * time.Millisecond) // the read loop is in recvmmsg by now
+	gc := make(chan struct{})
+	go func() { runtime.GC(); close(gc) }()
+	select {
+	case <-gc:
+	case <-time.After(5 * time.Second):
+		t.Fatal("garbage collection stalled behind a blocked read")
+	}
+	cpc, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cep, err := NewEndpoint(cpc, quietConfig(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cep.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	go func() {
+		if s, err := ln.Accept(ctx); err == nil {
+			s.Close()
+		}
+	}()
+	c, err := cep.Dial(ctx, ln.Addr())
+	if err != nil {
+		t.Fatalf("dial to a listener on a blocking socket: %v", err)
+	}
+	c.Close()
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"sync"
 	"time"
 
 	"github.com/swarm-project/swarm/ratectl"
@@ -142,7 +143,7 @@ func setDefault[T comparable](v *T, def T) {
 // datagram costs the same parsing and bookkeeping whatever its size (9000
 // bytes moved about 5 % more bytes per CPU-second than 1452 on loopback).
 func (c *Config) forPeer(raddr net.Addr) *Config {
-	if !c.loopbackJumbo || !isLoopback(raddr) {
+	if !c.loopbackJumbo || !isLoopback(raddr) || loopbackMTU() < wire.MaxPacketSize+48 {
 		return c
 	}
 	cp := *c
@@ -155,3 +156,20 @@ func isLoopback(a net.Addr) bool {
 	u, ok := a.(*net.UDPAddr)
 	return ok && u.IP.IsLoopback()
 }
+
+// loopbackMTU is the smallest MTU of the loopback interfaces (64 KiB by
+// default on Linux; 0 if none is found), read once: a lowered one must not
+// turn every large datagram into a failed send.
+var loopbackMTU = sync.OnceValue(func() int {
+	ifs, err := net.Interfaces()
+	if err != nil {
+		return 0
+	}
+	mtu := 0
+	for _, i := range ifs {
+		if i.Flags&net.FlagLoopback != 0 && (mtu == 0 || i.MTU < mtu) {
+			mtu = i.MTU
+		}
+	}
+	return mtu
+})
