@@ -29,7 +29,7 @@ func TestDepthFollowsBDP(t *testing.T) {
 	d.tick(t0)
 	// 40 MB/s, 100 ms unloaded latency: BDP 3.8 chunks of 1 MiB.
 	feedMeter(&d, t0, 2*time.Second, 40e6, 100*time.Millisecond)
-	want := 6 + depthSlack // ceil(1.5 × 3.81)
+	want := 10 + depthSlack // ceil(2.5 × 3.81)
 	if got := d.depth(1<<20, 32); got != want {
 		t.Fatalf("depth %d, want %d", got, want)
 	}
@@ -63,10 +63,10 @@ func TestDepthSteadyUnderBurstyDelivery(t *testing.T) {
 			lo, hi = min(lo, got), max(hi, got)
 		}
 	}
-	// BDP: 12e6 × 1.6 s / 1 MiB = 18.3 chunks; × 1.5 + 2 = 30. A window
-	// of 13 ticks holds three or four bursts: 28 to 36.
-	if lo < 26 || hi > 38 {
-		t.Fatalf("depth swung between %d and %d under bursty delivery, want about 30", lo, hi)
+	// BDP: 12e6 × 1.6 s / 1 MiB = 18.3 chunks; × 2.5 + 2 = 48. A window
+	// of 13 ticks holds three or four bursts: 45 to 59.
+	if lo < 43 || hi > 62 {
+		t.Fatalf("depth swung between %d and %d under bursty delivery, want about 48", lo, hi)
 	}
 }
 
