@@ -19,17 +19,6 @@ var competitors = []struct {
 	{"reno", func() linksim.Sender { return linksim.NewReno(simMSS) }},
 }
 
-// runAfter starts tcp first and the controller 5 s later, as a download
-// that joins a link a TCP flow already fills.
-func runAfter(t testing.TB, sc scenario, cfg ratectl.Config, tcp linksim.Sender) (ours, theirs result) {
-	sim := linksim.New(sc.link)
-	sim.Add(tcp, 0, 0)
-	sim.Add(linksim.NewRateFlow(newCtl(t, cfg), simMSS), 5*time.Second, 0)
-	sim.MeasureFrom(sc.warmup)
-	sim.Run(sc.duration)
-	return sc.result(sim, 1), sc.result(sim, 0)
-}
-
 // BenchmarkFairnessMatrix runs fair against each TCP model over a grid of
 // links (20 and 100 Mbit/s; 20, 50 and 150 ms; buffers of 0.5, 1 and 2
 // BDP), starting together and starting 5 s after TCP, and reports how many
@@ -46,11 +35,11 @@ func BenchmarkFairnessMatrix(b *testing.B) {
 					line := fmt.Sprintf("%3.0fM %3dms %.1f BDP:", mbps, rtt.Milliseconds(), bdps)
 					for _, late := range []bool{false, true} {
 						for _, c := range competitors {
-							run := runVs
+							join := time.Duration(0)
 							if late {
-								run = runAfter
+								join = 5 * time.Second
 							}
-							ours, theirs := run(b, sc, ratectl.Config{Policy: ratectl.Fair}, c.mk())
+							ours, theirs := runJoining(b, sc, ratectl.Config{Policy: ratectl.Fair}, c.mk(), join)
 							share := ours.share / (ours.share + theirs.share)
 							runs++
 							minOurs = min(minOurs, share)

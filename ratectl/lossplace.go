@@ -13,7 +13,8 @@ import (
 // half of the recent queueing-delay ceiling, with a memory of about ten
 // rounds.
 type lossPlace struct {
-	ceil     longMax // per-round largest queueing delay, in seconds
+	ceil     longMax       // per-round largest queueing delay, in seconds
+	ceilNow  time.Duration // ceil's maximum, as of the last round's end
 	roundMax time.Duration
 	hiAcked  float64 // bytes acked with the queue in its upper half
 	hiLost   float64
@@ -29,9 +30,7 @@ const lossPlaceDecay = 0.9
 const minLowerPackets = 50
 
 // ceiling is the largest queueing delay of the last 32 rounds.
-func (l *lossPlace) ceiling() time.Duration {
-	return time.Duration(l.ceil.max(len(l.ceil.v)) * float64(time.Second))
-}
+func (l *lossPlace) ceiling() time.Duration { return l.ceilNow }
 
 // high reports whether a queueing delay q lies in the upper half of the
 // recent ceiling.
@@ -60,6 +59,7 @@ func (l *lossPlace) lost(q time.Duration, n int) {
 // endRound closes a round.
 func (l *lossPlace) endRound() {
 	l.ceil.push(l.roundMax.Seconds())
+	l.ceilNow = time.Duration(l.ceil.max(len(l.ceil.v)) * float64(time.Second))
 	l.roundMax = 0
 	l.hiAcked *= lossPlaceDecay
 	l.hiLost *= lossPlaceDecay

@@ -64,8 +64,13 @@ func runAlone(t testing.TB, sc scenario, cfg ratectl.Config) result {
 
 // runVs runs a controller against a TCP model started at the same time.
 func runVs(t testing.TB, sc scenario, cfg ratectl.Config, tcp linksim.Sender) (ours, theirs result) {
+	return runJoining(t, sc, cfg, tcp, 0)
+}
+
+// runJoining runs a controller that starts join after a TCP model.
+func runJoining(t testing.TB, sc scenario, cfg ratectl.Config, tcp linksim.Sender, join time.Duration) (ours, theirs result) {
 	sim := linksim.New(sc.link)
-	sim.Add(linksim.NewRateFlow(newCtl(t, cfg), simMSS), 0, 0)
+	sim.Add(linksim.NewRateFlow(newCtl(t, cfg), simMSS), join, 0)
 	sim.Add(tcp, 0, 0)
 	sim.MeasureFrom(sc.warmup)
 	sim.Run(sc.duration)

@@ -6,19 +6,16 @@ import (
 	"github.com/swarm-project/swarm/ratectl"
 )
 
-// BBR is a model of TCP BBR v1 as Linux runs it by default here: startup
+// bbr is a model of TCP BBR v1 as Linux runs it by default here: startup
 // at a gain of 2.89 until the delivery rate stops growing by a quarter for
 // three rounds, a drain, then ProbeBW's eight-phase gain cycle (1.25, 0.75,
 // then six rounds at 1) over the largest delivery rate of the last ten
 // rounds, a congestion window of twice the estimated BDP, and ProbeRTT
 // (four packets for 200 ms) when the minimum RTT is ten seconds old. It
-// ignores loss, as BBR v1 does; packets are paced.
-type BBR struct {
-	MSS      int
-	pacer    *ratectl.Pacer
-	sampler  ratectl.RateSampler
-	states   []ratectl.SendState
-	inflight int // bytes
+// ignores loss, as BBR v1 does. It is a ratectl.Controller, so that a
+// RateFlow sends for it.
+type bbr struct {
+	size int // bytes per packet on the link
 
 	bw         [bbrBWRounds]float64 // per-round max delivery rate
 	bwIdx      int
@@ -46,16 +43,19 @@ const (
 	bbrProbeRTTFor = 200 * time.Millisecond
 )
 
-var bbrCycle = [...]float64{1.25, 0.75, 1, 1, 1, 1, 1, 1}
+var (
+	bbrCycle = [...]float64{1.25, 0.75, 1, 1, 1, 1, 1, 1}
+	bbrModes = [...]string{"startup", "drain", "probe_bw", "probe_rtt"}
+)
 
-// NewBBR returns a BBR flow with payloads of mss bytes.
-func NewBBR(mss int) *BBR {
-	return &BBR{MSS: mss, pacer: ratectl.NewPacer(float64(10*(mss+Overhead)), time.Millisecond, mss+Overhead)}
+// NewBBR returns a BBR flow with payloads of mss bytes, paced with a 1 ms
+// burst as Linux paces it.
+func NewBBR(mss int) *RateFlow {
+	b := &bbr{size: mss + Overhead}
+	return &RateFlow{Ctl: b, MSS: mss, pacer: ratectl.NewPacer(b.Rate(), time.Millisecond, b.size)}
 }
 
-func (b *BBR) size() int { return b.MSS + Overhead }
-
-func (b *BBR) btlBW() float64 {
+func (b *bbr) btlBW() float64 {
 	m := 0.0
 	for _, v := range b.bw {
 		m = max(m, v)
@@ -63,7 +63,7 @@ func (b *BBR) btlBW() float64 {
 	return m
 }
 
-func (b *BBR) gain() float64 {
+func (b *bbr) gain() float64 {
 	switch b.state {
 	case bbrStartup:
 		return bbrHighGain
@@ -75,57 +75,47 @@ func (b *BBR) gain() float64 {
 	return 1
 }
 
-func (b *BBR) cwnd() int {
+// Rate implements ratectl.Controller: the gain times the bottleneck
+// estimate, ten packets a second before the first estimate.
+func (b *bbr) Rate() float64 {
+	if bw := b.btlBW(); bw > 0 {
+		return b.gain() * bw
+	}
+	return float64(10 * b.size)
+}
+
+// InflightLimit implements ratectl.Controller: the congestion window.
+func (b *bbr) InflightLimit() int {
 	if b.state == bbrProbeRTT {
-		return 4 * b.size()
+		return 4 * b.size
 	}
 	bw := b.btlBW()
 	if bw == 0 || b.minRTT == 0 {
-		return 10 * b.size()
+		return 10 * b.size
 	}
 	g := float64(bbrCwndGain)
 	if b.state == bbrStartup {
 		g = bbrHighGain
 	}
-	return max(int(g*bw*b.minRTT.Seconds()), 4*b.size())
+	return max(int(g*bw*b.minRTT.Seconds()), 4*b.size)
 }
 
-// Next implements Sender.
-func (b *BBR) Next(now time.Time) time.Time {
-	if b.inflight+b.size() > b.cwnd() {
-		return time.Time{}
-	}
-	if bw := b.btlBW(); bw > 0 {
-		b.pacer.SetRate(now, b.gain()*bw)
-	}
-	return b.pacer.NextSend(now, b.size())
+// OnLoss implements ratectl.Controller: BBR v1 ignores loss.
+func (b *bbr) OnLoss(time.Time, int) {}
+
+// Snapshot implements ratectl.Controller.
+func (b *bbr) Snapshot() ratectl.Snapshot {
+	return ratectl.Snapshot{Mode: bbrModes[b.state], Rate: b.Rate(), BaseRTT: b.minRTT, Inflight: b.InflightLimit()}
 }
 
-// Send implements Sender.
-func (b *BBR) Send(now time.Time, seq uint64) int {
-	n := b.size()
-	b.states = append(b.states, b.sampler.OnSend(now, b.inflight))
-	b.pacer.OnSent(now, n)
-	b.inflight += n
-	return n
-}
-
-// OnAck implements Sender.
-func (b *BBR) OnAck(now time.Time, p Packet, lost bool) {
-	st := b.states[0]
-	b.states = b.states[1:]
-	b.inflight -= p.Size
-	if lost {
-		return
-	}
-	rate, _ := b.sampler.OnAck(now, st, p.Size)
-	b.roundMax = max(b.roundMax, rate)
-	rtt := now.Sub(p.Sent)
-	if b.minRTT == 0 || rtt <= b.minRTT || now.Sub(b.minRTTAt) > bbrMinRTTAge {
+// OnAck implements ratectl.Controller.
+func (b *bbr) OnAck(now time.Time, s ratectl.AckSample) {
+	b.roundMax = max(b.roundMax, s.DeliveryRate)
+	if b.minRTT == 0 || s.RTT <= b.minRTT || now.Sub(b.minRTTAt) > bbrMinRTTAge {
 		if b.state != bbrProbeRTT && b.minRTT != 0 && now.Sub(b.minRTTAt) > bbrMinRTTAge {
 			b.state, b.probeRTTTo = bbrProbeRTT, now.Add(bbrProbeRTTFor)
 		}
-		b.minRTT, b.minRTTAt = rtt, now
+		b.minRTT, b.minRTTAt = s.RTT, now
 	}
 	if b.roundStart.IsZero() {
 		b.roundStart = now
@@ -133,7 +123,7 @@ func (b *BBR) OnAck(now time.Time, p Packet, lost bool) {
 	if now.Sub(b.roundStart) >= max(b.minRTT, time.Millisecond) {
 		b.endRound(now)
 	}
-	if b.state == bbrDrain && float64(b.inflight) <= b.btlBW()*b.minRTT.Seconds() {
+	if b.state == bbrDrain && float64(s.InFlight) <= b.btlBW()*b.minRTT.Seconds() {
 		b.state, b.phase = bbrProbeBW, 2
 	}
 	if b.state == bbrProbeRTT && now.After(b.probeRTTTo) {
@@ -141,7 +131,7 @@ func (b *BBR) OnAck(now time.Time, p Packet, lost bool) {
 	}
 }
 
-func (b *BBR) endRound(now time.Time) {
+func (b *bbr) endRound(now time.Time) {
 	b.roundStart = now
 	b.bwIdx = (b.bwIdx + 1) % bbrBWRounds
 	b.bw[b.bwIdx] = b.roundMax

@@ -211,16 +211,21 @@ func (s *loopState) onPTO() {
 		s.sendPing()
 		return
 	}
-	for _, k := range []int{oldest, newest} {
-		p := &s.sent[k]
-		if p.n > 0 {
-			s.queueRetx(p.off, p.off+uint64(p.n))
-		}
-		if p.fin {
-			s.finSent = false
-		}
+	s.probeAgain(&s.sent[oldest])
+	if newest != oldest {
+		s.probeAgain(&s.sent[newest])
 	}
 	s.dupProbe = oldest == newest && s.sent[oldest].n > 0
+}
+
+// probeAgain queues an outstanding packet's data (or FIN) to go again.
+func (s *loopState) probeAgain(p *sentPacket) {
+	if p.n > 0 {
+		s.queueRetx(p.off, p.off+uint64(p.n))
+	}
+	if p.fin {
+		s.finSent = false
+	}
 }
 
 // segment is a stretch of stream to send.

@@ -1,0 +1,58 @@
+#!/bin/bash
+# A/B two swarm binaries on one WAN lab link, alternating, as the A/B
+# tables in docs/ratectl.md were measured. Root is needed (the lab).
+#
+#   bench/ab/ab.sh RATE_MBIT RTT_MS LOSS_PCT QUEUE_MS FILE ROUNDS BIN_A BIN_B
+#
+# Brings up a lab (go run ./bench/wanlab up), then ROUNDS times for each
+# binary: starts that binary's daemon as the seeder of FILE (restarted per
+# run), runs `swarm get` from the downloader namespace and prints goodput
+# (the --json report), wall goodput (launch to exit), the downloader's CPU
+# (user, system) and the seeder daemon's CPU seconds for the run. Only the
+# processes it started are stopped.
+set -euo pipefail
+[ $# -eq 8 ] || { sed -n '2,12p' "$0"; exit 2; }
+RATE=$1 RTT=$2 LOSS=$3 QMS=$4 FILE=$5 ROUNDS=$6 A=$7 B=$8
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+WORK=$(mktemp -d /tmp/swarm-ab.XXXXXX)
+LAB_PID="" SEED_PID=""
+cleanup() {
+	[ -n "$SEED_PID" ] && kill "$SEED_PID" 2>/dev/null || true
+	[ -n "$LAB_PID" ] && kill "$LAB_PID" 2>/dev/null && wait "$LAB_PID" 2>/dev/null || true
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+(cd "$ROOT" && go build -o "$WORK/wanlab" ./bench/wanlab)
+"$WORK/wanlab" up --rate "$RATE" --rtt "$RTT" --loss "$LOSS" --queue-ms "$QMS" >"$WORK/lab.log" 2>&1 &
+LAB_PID=$!
+for _ in $(seq 100); do grep -q "is up" "$WORK/lab.log" && break; sleep 0.1; done
+ID=$(grep -o "wan lab [0-9a-f]* is up" "$WORK/lab.log" | awk '{print $3}')
+[ -n "$ID" ] || { cat "$WORK/lab.log"; exit 1; }
+S="ip netns exec swl-$ID-s1" D="ip netns exec swl-$ID-d"
+SIZE=$(stat -c %s "$FILE")
+for r in $(seq "$ROUNDS"); do
+	for bin in "$A" "$B"; do
+		rm -rf "$WORK/seed" "$WORK/get" "$WORK/out" "$WORK/.out.swarm-partial"
+		SWARM_REPO=$WORK/seed $S "$bin" init >/dev/null
+		CID=$(SWARM_REPO=$WORK/seed $S "$bin" add "$FILE" -Q)
+		SWARM_REPO=$WORK/seed $S "$bin" daemon --api 127.0.0.1:5001 >"$WORK/seed.log" 2>&1 &
+		SEED_PID=$!
+		PEER=""
+		for _ in $(seq 50); do
+			PEER=$(SWARM_REPO=$WORK/seed $S "$bin" id --json 2>/dev/null |
+				python3 -c 'import json,sys; print([a for a in json.load(sys.stdin)["addrs"] if "swarmrc" in a and "10.77" in a][0])' 2>/dev/null) && break
+			sleep 0.2
+		done
+		c0=$(awk '{print $14+$15}' /proc/$SEED_PID/stat)
+		SWARM_REPO=$WORK/get $D "$bin" init >/dev/null
+		t0=$(date +%s.%N)
+		out=$( { SWARM_REPO=$WORK/get /usr/bin/time -f "cpu %U %S" $D "$bin" get "$CID" -o "$WORK/out" --peer "$PEER" --json; } 2>&1)
+		t1=$(date +%s.%N)
+		c1=$(awk '{print $14+$15}' /proc/$SEED_PID/stat)
+		kill "$SEED_PID"; wait "$SEED_PID" 2>/dev/null || true; SEED_PID=""
+		gp=$(grep -o '"goodput_mbps":[0-9.]*' <<<"$out" | cut -d: -f2)
+		cpu=$(grep -o 'cpu [0-9.]* [0-9.]*' <<<"$out" | cut -d' ' -f2-)
+		printf '%s goodput=%.1f wall_goodput=%.1f get_cpu_s(user,sys)=%s seeder_cpu_s=%.2f\n' \
+			"$(basename "$bin")" "${gp:-0}" "$(echo "$SIZE*8/($t1-$t0)/1000000" | bc -l)" "$cpu" "$(echo "($c1-$c0)/100" | bc -l)"
+	done
+done
