@@ -38,6 +38,13 @@ type adaptive struct {
 	lowRounds    int     // consecutive compete rounds under target
 	lastNearBase time.Time
 	drainEnd     time.Time
+	openDrain    bool          // startup's drain, timed rather than watched
+	exitAt       time.Time     // when startup ended
+	exitLoss     float64       // loss rate when startup ended: the random loss
+	acked        int64         // bytes acknowledged
+	queueFrom    time.Time     // when startup's samples began to show a queue
+	queueAcked   int64         // acked then
+	settleUntil  time.Time     // until then acks still report startup's overshoot
 	baseProbe    bool          // the drain re-measures the base RTT
 	checkBase    bool          // the round after such a drain decides whether to rebase
 	drainFromQ   time.Duration // queueing delay when that drain began
@@ -74,23 +81,32 @@ func newAdaptive(cfg Config, p params) *adaptive {
 
 func (a *adaptive) OnAck(now time.Time, s AckSample) {
 	a.rtt.update(now, s.RTT)
-	a.loss.acked(s.AckedBytes)
+	own := a.overshooting(now)
+	if !own {
+		a.loss.acked(s.AckedBytes)
+	}
+	a.acked += int64(s.AckedBytes)
 	r := &a.rnd
 	if r.start.IsZero() {
-		a.startRound(now)
+		// The first round began with the first packet sent, a round trip
+		// before its ack, not with the ack.
+		a.startRound(now.Add(-max(s.RTT, 0)))
 		a.lastNearBase = now
 	}
 	if s.RTT > 0 {
-		if a.steady() {
+		if a.steady() && !own {
 			a.place.acked(s.RTT-a.rtt.base(), s.AckedBytes)
 		}
 		a.latestRTT = s.RTT
 		if r.minRTT == 0 || s.RTT < r.minRTT {
 			r.minRTT = s.RTT
 		}
-		if a.mode == modeStartup && a.queueShows(s.RTT) {
-			a.startDrain(a.rtt.srtt*4, startupDrainGain)
+		if a.mode == modeStartup && a.queueShows(now, s.RTT) {
+			a.exitStartup(now)
 		}
+	}
+	if a.openDrain {
+		a.openDrainAck(now, s.InFlight)
 	}
 	r.acked += s.AckedBytes
 	if s.DeliveryRate > 0 {
@@ -107,8 +123,12 @@ func (a *adaptive) OnAck(now time.Time, s AckSample) {
 }
 
 func (a *adaptive) OnLoss(now time.Time, lostBytes int) {
-	a.loss.lost(lostBytes)
 	a.rnd.lost += lostBytes
+	if a.overshooting(now) {
+		// Startup's overshoot is neither random loss nor a competitor's.
+		return
+	}
+	a.loss.lost(lostBytes)
 	q := a.latestRTT - a.rtt.base()
 	if a.steady() {
 		a.place.lost(q, lostBytes)
@@ -157,6 +177,12 @@ func (a *adaptive) checkShallow(now time.Time) {
 	}
 }
 
+// overshooting reports whether acks and losses still report startup's
+// overshoot: its drain, and a round trip after it.
+func (a *adaptive) overshooting(now time.Time) bool {
+	return a.openDrain || now.Before(a.settleUntil)
+}
+
 // steady reports whether the flow is past startup and its drain: the loss
 // counts by queue position leave out startup's overshoot, whose drops at
 // a queue the flow will not build again would pass for overflow later.
@@ -203,12 +229,15 @@ func (a *adaptive) endRound(now time.Time) {
 	}
 	a.dr.push(r.maxDR)
 	a.bwLong.push(a.bandwidth())
+	if r.start.Before(a.settleUntil) {
+		return // the queue and losses are the overshoot's, being drained
+	}
 	if a.heavyLossRound(r) {
 		return
 	}
 	switch a.mode {
 	case modeStartup:
-		a.startupRound(q, r)
+		a.startupRound(now, q, r)
 	case modeDelay:
 		a.delayRound(now, q, r)
 	case modeDrain:
@@ -218,29 +247,78 @@ func (a *adaptive) endRound(now time.Time) {
 	}
 }
 
-func (a *adaptive) startupRound(q time.Duration, r round) {
+func (a *adaptive) startupRound(now time.Time, q time.Duration, r round) {
 	if r.maxDR > a.startupBest*1.25 {
 		a.startupBest, a.startupStale = r.maxDR, 0
 	} else if !r.appLimited {
 		a.startupStale++
 	}
 	if q >= a.target() || a.startupStale >= 3 {
-		a.startDrain(a.rtt.srtt*4, startupDrainGain)
+		a.exitStartup(now)
 		return
 	}
-	a.setRate(a.capToDelivery(a.rate*startupGain, 2*startupGain, a.cfg.InitialRate))
+	a.setRate(a.capToDelivery(a.rate*startupGain, 1.5*startupGain*startupGain, a.cfg.InitialRate))
 }
 
 // queueShows reports, in startup, whether startupExitSamples consecutive
 // RTT samples lay a target over the base RTT: the queue is building, and
 // waiting for the round to end would only overshoot further.
-func (a *adaptive) queueShows(rtt time.Duration) bool {
+func (a *adaptive) queueShows(now time.Time, rtt time.Duration) bool {
 	if rtt-a.rtt.base() < a.target() {
 		a.startupHigh = 0
 		return false
 	}
+	if a.startupHigh == 0 {
+		a.queueFrom, a.queueAcked = now, a.acked
+	}
 	a.startupHigh++
 	return a.startupHigh >= startupExitSamples
+}
+
+// exitStartup ends startup, when a queue shows or the delivery rate stops
+// growing, with a drain of the queue the overshoot built. That queue is
+// seen a round trip late, and half a round trip of the excess is still on
+// its way to the bottleneck, so the drain watches what is in flight, as
+// BBR's does, rather than the RTT (openDrainAck). Waiting for a round's
+// minimum RTT to show the queue gone took three round trips at 500 ms, at
+// a rate the overshoot's own losses kept cutting: a sixth of a 200 MB
+// transfer.
+func (a *adaptive) exitStartup(now time.Time) {
+	a.mode, a.openDrain = modeDrain, true
+	a.exitAt = now
+	a.exitLoss = min(a.loss.rate, a.p.heavyLoss)
+	a.settleUntil = now.Add(2 * a.rtt.srtt)
+	a.setRate(max(a.bandwidth(), a.queuedAckRate(now)) * startupDrainGain)
+}
+
+// openDrainAck paces startup's drain at half the bandwidth until no more
+// than a bandwidth-delay product is in flight: the rest is queue, or lost.
+// The bandwidth is recomputed on every ack, since the acks of the
+// overshoot, which come at the bottleneck's pace, arrive during the drain.
+func (a *adaptive) openDrainAck(now time.Time, inFlight int) {
+	bw := max(a.bandwidth(), a.queuedAckRate(now))
+	srtt := a.rtt.srtt
+	if float64(inFlight) > bw*a.rtt.base().Seconds() && now.Sub(a.exitAt) < 2*srtt {
+		a.setRate(bw * startupDrainGain)
+		return
+	}
+	// Until the acks of what the drain sent arrive, RTT samples still
+	// show the overshoot's queue and losses its drops: no decision.
+	a.settleUntil = now.Add(srtt)
+	a.endDrain(now)
+	a.setRate(bw)
+}
+
+// queuedAckRate is the rate acks have come at since startup's samples
+// began to show a queue, random loss added back: with a queue the
+// bottleneck is busy, so this is its rate. The delivery-rate samples
+// average over a round trip and lag it by as much.
+func (a *adaptive) queuedAckRate(now time.Time) float64 {
+	d := now.Sub(a.queueFrom)
+	if a.queueFrom.Before(a.exitAt.Add(-a.rtt.srtt)) || d < time.Millisecond {
+		return 0
+	}
+	return float64(a.acked-a.queueAcked) / d.Seconds() / (1 - a.exitLoss)
 }
 
 // startDrain paces below the delivery rate until the queue is under the
@@ -252,9 +330,15 @@ func (a *adaptive) startDrain(d time.Duration, gain float64) {
 }
 
 func (a *adaptive) drainRound(now time.Time, q time.Duration) {
-	if q > a.target() && now.Before(a.drainEnd) {
+	if a.openDrain || q > a.target() && now.Before(a.drainEnd) {
 		return
 	}
+	a.endDrain(now)
+}
+
+// endDrain returns to the delay mode at the bandwidth.
+func (a *adaptive) endDrain(now time.Time) {
+	a.openDrain = false
 	a.checkBase, a.baseProbe = a.baseProbe, false
 	a.mode, a.phase = modeDelay, phaseCruise
 	a.lastNearBase = now

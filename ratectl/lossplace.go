@@ -68,26 +68,30 @@ func (l *lossPlace) endRound() {
 }
 
 // overflowing reports whether recent losses gathered at the top of the
-// queue: more lost packets there than twice what the loss ratio lower down
-// (plus 0.2 %) predicts, and more than three standard deviations over it,
-// so that a few random losses among few packets do not pass for overflow.
+// queue: the upper half's loss ratio is more than twice the lower half's
+// (plus 0.2 %), and a two-proportion z-test puts the difference more than
+// overflowZ standard errors out, counting the sampling noise of both
+// halves. The test runs every round, so a weaker one (the upper half's
+// count against a floored lower ratio taken as exact) fired on random loss
+// alone: at 3 % random loss, in 8 of 108 seeded runs on deep buffers.
 func (l *lossPlace) overflowing(mss int) bool {
 	m := float64(mss)
-	lost, total := l.hiLost/m, (l.hiLost+l.hiAcked)/m
-	if lost < 3 {
-		return false
-	}
-	loTotal := (l.loLost + l.loAcked) / m
-	if loTotal < minLowerPackets {
+	x1, n1 := l.hiLost/m, (l.hiLost+l.hiAcked)/m
+	x2, n2 := l.loLost/m, (l.loLost+l.loAcked)/m
+	if x1 < 3 || n2 < minLowerPackets {
 		// Too little traffic under half the ceiling to know the loss
 		// there: a flow that keeps its queue steady puts nearly all its
 		// packets in the upper half.
 		return false
 	}
-	// The lower half's ratio, but never under half the overall one: few
-	// packets there can show no loss by chance (73 packets at 3 % random
-	// loss do one time in nine).
-	lo := max(l.loLost/(l.loLost+l.loAcked), (l.loLost+l.hiLost)/(l.loLost+l.loAcked+l.hiLost+l.hiAcked)/2)
-	expect := (lo + 0.002) * total
-	return lost > 2*expect && lost > expect+3*math.Sqrt(max(expect, 1))
+	p1, p2 := x1/n1, x2/n2
+	if p1 <= 2*p2+0.002 {
+		return false
+	}
+	p := (x1 + x2) / (n1 + n2)
+	se := math.Sqrt(p * (1 - p) * (1/n1 + 1/n2))
+	return (p1-p2)/se > overflowZ
 }
+
+// overflowZ is the z-score overflowing asks for.
+const overflowZ = 3.5

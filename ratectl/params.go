@@ -31,7 +31,7 @@ const (
 	// drainGain is the pacing gain of a base-RTT probe round.
 	drainGain = 0.75
 	// startupGain is the per-round growth before the first queue shows.
-	startupGain = 2.0
+	startupGain = 2.885
 	// bwRounds is how many rounds the bandwidth max-filter spans.
 	bwRounds = 4
 	// maxProbeMult caps the growth of consecutive successful probes.

@@ -276,23 +276,67 @@ func TestFairCompetesOnLongPaths(t *testing.T) {
 // would fall to a few milliseconds, the compete mode would engage against
 // any queue, and a TCP flow joining later would get less.
 func TestNoShallowTargetOnDeepBuffers(t *testing.T) {
+	// Several seeds per case: one seed passed while 8 of 108 seeded runs
+	// did not (see lossPlace.overflowing).
 	for _, rtt := range []time.Duration{5 * time.Millisecond, 10 * time.Millisecond, 40 * time.Millisecond} {
 		for _, loss := range []float64{0.001, 0.005, 0.03} {
-			sc := scenario{link(20, rtt, loss, 4), 5 * time.Second, 40 * time.Second}
-			sim := linksim.New(sc.link)
-			rf := linksim.NewRateFlow(newCtl(t, ratectl.Config{Policy: ratectl.Fair}), simMSS)
-			var samples, shallow int
-			rf.Tracer = func(now time.Time, s ratectl.Snapshot) {
-				samples++
-				if s.TargetQueue < 10*time.Millisecond {
-					shallow++
-				}
+			for seed := uint64(1); seed <= 4; seed++ {
+				noShallowTarget(t, rtt, loss, seed)
 			}
-			sim.Add(rf, 0, 0)
-			sim.Run(sc.duration)
-			if frac := float64(shallow) / float64(samples); frac > 0.01 {
-				t.Errorf("%v RTT, %.1f%% random loss, 4 BDP of buffer: shallow-buffer target %.0f%% of the time", rtt, loss*100, frac*100)
-			}
+		}
+	}
+}
+
+func noShallowTarget(t *testing.T, rtt time.Duration, loss float64, seed uint64) {
+	t.Helper()
+	sc := scenario{link(20, rtt, loss, 4), 5 * time.Second, 40 * time.Second}
+	sc.link.Seed = seed
+	sim := linksim.New(sc.link)
+	rf := linksim.NewRateFlow(newCtl(t, ratectl.Config{Policy: ratectl.Fair}), simMSS)
+	var samples, shallow int
+	rf.Tracer = func(now time.Time, s ratectl.Snapshot) {
+		samples++
+		if s.TargetQueue < 10*time.Millisecond {
+			shallow++
+		}
+	}
+	sim.Add(rf, 0, 0)
+	sim.Run(sc.duration)
+	if frac := float64(shallow) / float64(samples); frac > 0.01 {
+		t.Errorf("%v RTT, %.1f%% random loss, 4 BDP of buffer, seed %d: shallow-buffer target %.0f%% of the time", rtt, loss*100, seed, frac*100)
+	}
+}
+
+// TestStartupFillsLongPathsQuickly checks whole transfers, startup
+// included: the share of the goodput ceiling (the link less its random
+// loss) delivered over the first seconds of a flow, on the WAN lab's
+// profiles with their 100 ms drop-tail queue. The other tests leave
+// startup out of their window; a 200 MB transfer at P5 lasts 20 s, and
+// before the startup drain was timed by what is in flight, it spent its
+// first 5.8 s reaching the link (0.63 of the ceiling over 10 s).
+func TestStartupFillsLongPathsQuickly(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		mbps float64
+		rtt  time.Duration
+		loss float64
+		over time.Duration
+		min  float64
+	}{
+		{"P1", 100, 100 * time.Millisecond, 0, 5 * time.Second, 0.9},
+		{"P3", 100, 200 * time.Millisecond, 0.02, 5 * time.Second, 0.8},
+		{"P4", 500, 100 * time.Millisecond, 0.01, 5 * time.Second, 0.87},
+		{"P5", 100, 500 * time.Millisecond, 0.10, 10 * time.Second, 0.75},
+	} {
+		l := linksim.Link{Rate: ratectl.Mbps(c.mbps), RTT: c.rtt, Loss: c.loss, Seed: 1}
+		l.Buffer = int(l.Rate / 10)
+		sim := linksim.New(l)
+		sim.Add(linksim.NewRateFlow(newCtl(t, ratectl.Config{Policy: ratectl.Fair}), simMSS), 0, 0)
+		sim.Run(c.over)
+		got := float64(sim.Stats(0).Delivered) / (l.Rate * (1 - c.loss) * c.over.Seconds())
+		t.Logf("%s: %.3f of the goodput ceiling over the first %v", c.name, got, c.over)
+		if got < c.min {
+			t.Errorf("%s: %.3f of the goodput ceiling over the first %v, want at least %.2f", c.name, got, c.over, c.min)
 		}
 	}
 }

@@ -22,6 +22,12 @@ type TraceRecord struct {
 	LossRate   float64       `json:"loss"`        // smoothed lost/(acked+lost)
 	InFlight   int           `json:"inflight"`    // bytes unacknowledged
 	Retrans    int64         `json:"retrans"`     // bytes retransmitted so far
+	// Unsent is what the application has written but not yet sent, and
+	// Credit what the peer's receive credit still allows: a sender with
+	// little in flight and nothing unsent waits for its application; one
+	// with data unsent and no credit waits for its peer to read.
+	Unsent int64 `json:"unsent"`
+	Credit int64 `json:"credit"`
 }
 
 // Tracer receives trace records. Implementations must be safe for

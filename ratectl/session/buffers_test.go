@@ -5,6 +5,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/swarm-project/swarm/ratectl/wire"
 )
@@ -201,5 +202,47 @@ func TestDataHeadMatchesWire(t *testing.T) {
 		if got := append(head, payload...); !bytes.Equal(got, want) {
 			t.Errorf("fin %v:\n got %x\nwant %x", fin, got, want)
 		}
+	}
+}
+
+// TestCreditCoversHoles checks that the receive window grows to twice what
+// is held beyond a hole, so that a repair needing several round trips does
+// not run the peer's credit out, and that a slow reader, which leaves no
+// hole, does not grow it.
+func TestCreditCoversHoles(t *testing.T) {
+	c, err := Config{}.withDefaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Unix(0, 0)
+	const mib = 1 << 20
+	srtt := 500 * time.Millisecond
+
+	var slow receiver
+	slow.init(&c)
+	slow.updateCredit(now, 0, 0, 0, srtt)
+	// 1 MiB/s arrives in order and nobody reads it.
+	slow.updateCredit(now.Add(time.Second), 0, mib, mib, srtt)
+	if want := uint64(2 * mib); slow.window > want {
+		t.Errorf("slow reader: window %d MiB, want at most %d MiB (4 × 1 MiB/s × 500 ms)", slow.window/mib, want/mib)
+	}
+
+	var holed receiver
+	holed.init(&c)
+	holed.updateCredit(now, 0, 0, 0, srtt)
+	// The same rate, but the first MiB misses a packet whose repairs keep
+	// failing: after 10 s, 10 MiB wait past it (4 × rate × RTT is 2 MiB).
+	for i := 1; i <= 10; i++ {
+		holed.updateCredit(now.Add(time.Duration(i)*time.Second), 0, 0, uint64(i)*mib, srtt)
+	}
+	if holed.window < 20*mib {
+		t.Errorf("10 MiB held past a hole: window %d MiB, want at least 20", holed.window/mib)
+	}
+	if holed.limit < 20*mib {
+		t.Errorf("credit limit %d MiB, want at least 20", holed.limit/mib)
+	}
+	holed.updateCredit(now.Add(11*time.Second), 0, 0, 100*mib, srtt)
+	if holed.window != uint64(c.MaxWindow) {
+		t.Errorf("window %d MiB, want the cap %d MiB", holed.window/mib, c.MaxWindow/mib)
 	}
 }

@@ -23,11 +23,13 @@ type Config struct {
 	// the default is wire.MaxPacketSize); at least 1200.
 	MaxDatagram int
 	// InitialWindow is the receive credit granted at the start (default
-	// 1 MiB); MaxWindow caps its growth (default 32 MiB). The credit grows
-	// to four times the measured receive rate times the RTT.
+	// 1 MiB); MaxWindow caps its growth (default 64 MiB). The credit grows
+	// to four times the measured receive rate times the RTT, or twice the
+	// bytes held beyond a hole, whichever is more.
 	InitialWindow, MaxWindow int
 	// SendBuffer caps bytes written but not yet acknowledged (default
-	// 32 MiB); Write blocks beyond it.
+	// 64 MiB: like the receive window, it holds everything past a hole
+	// until the hole's repair is acked); Write blocks beyond it.
 	SendBuffer int
 	// HandshakeTimeout bounds Dial (default 10 s).
 	HandshakeTimeout time.Duration
@@ -100,9 +102,9 @@ func (c Config) withDefaults() (Config, error) {
 		return c, fmt.Errorf("session: MaxDatagram %d outside [%d, %d]", c.MaxDatagram, minDatagram, wire.MaxPacketSize)
 	}
 	setDefault(&c.InitialWindow, 1<<20)
-	setDefault(&c.MaxWindow, 32<<20)
+	setDefault(&c.MaxWindow, 64<<20)
 	c.MaxWindow = max(c.MaxWindow, c.InitialWindow)
-	setDefault(&c.SendBuffer, 32<<20)
+	setDefault(&c.SendBuffer, 64<<20)
 	setDefault(&c.HandshakeTimeout, 10*time.Second)
 	setDefault(&c.IdleTimeout, 30*time.Second)
 	setDefault(&c.KeepAlive, 10*time.Second)

@@ -91,8 +91,8 @@ func (s *loopState) step() bool {
 	if at := s.ptoDeadline(); !at.IsZero() && !now.Before(at) {
 		s.onPTO()
 	}
-	read, high := c.rcv.consumed()
-	s.rx.updateCredit(now, read, high, s.rtt.smoothed)
+	read, contig, high := c.rcv.consumed()
+	s.rx.updateCredit(now, read, contig, high, s.rtt.smoothed)
 	if s.rx.ackDue(now) {
 		s.emit(func(b []byte) []byte { return s.rx.buildAck(now, c.peerID, b) })
 	}

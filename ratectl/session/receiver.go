@@ -76,15 +76,26 @@ func (r *receiver) buildAck(now time.Time, dst wire.ConnID, b []byte) []byte {
 }
 
 // updateCredit grows the window to four bandwidth-delay products of the
-// measured receive rate and moves the limit with the application's reads;
+// measured receive rate, or to twice what lies received beyond the first
+// hole if that is more, and moves the limit with the application's reads;
 // it asks for an Ack when the peer's credit grew by a quarter window.
+//
+// Bytes past a hole wait for its repair, a round trip per attempt: at
+// 500 ms and 10 % loss some repair in every window of 25 MB takes three or
+// four attempts, and four products ran the peer's credit out every few
+// seconds (SWARM_TRACE showed credit 0 with data unsent). Holes, not an
+// application that reads slowly, are what this growth answers: a slow
+// reader leaves no hole.
 //
 // The rate is that of the furthest byte received (high), not of the
 // contiguous prefix: on a lossy path the prefix waits a round trip or more
 // at each hole, so its rate, held down by the credit it sets, would grow
 // the credit far too slowly (at 500 ms and 10 % loss the credit, not the
 // path, then capped the first seconds of a transfer).
-func (r *receiver) updateCredit(now time.Time, readOff, high uint64, srtt time.Duration) {
+func (r *receiver) updateCredit(now time.Time, readOff, contig, high uint64, srtt time.Duration) {
+	if high > contig {
+		r.window = min(max(r.window, 2*(high-contig)), r.maxWindow)
+	}
 	if r.rateAt.IsZero() {
 		r.rateAt, r.rateOff = now, high
 	} else if dt := now.Sub(r.rateAt); dt >= max(srtt/2, 20*time.Millisecond) {

@@ -187,10 +187,10 @@ func (b *recvBuffer) setCreditWake(off uint64) {
 
 // consumed returns the read offset and the offset after the contiguous
 // prefix.
-func (b *recvBuffer) consumed() (read, high uint64) {
+func (b *recvBuffer) consumed() (read, contig, high uint64) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return b.readOff, b.high
+	return b.readOff, b.contig, b.high
 }
 
 // fail wakes readers with err once the buffered data is read, and lets

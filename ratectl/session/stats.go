@@ -30,7 +30,7 @@ func (c *Conn) Stats() Stats {
 	c.statsMu.Lock()
 	st := c.stats
 	c.statsMu.Unlock()
-	read, _ := c.rcv.consumed() // reads need not wake the loop: count them here
+	read, _, _ := c.rcv.consumed() // reads need not wake the loop: count them here
 	st.BytesRecv = int64(read)
 	return st
 }
@@ -38,7 +38,7 @@ func (c *Conn) Stats() Stats {
 func (c *Conn) publishStats() {
 	s := &c.st
 	snap := s.ctl.Snapshot()
-	read, _ := c.rcv.consumed()
+	read, _, _ := c.rcv.consumed()
 	st := Stats{
 		Policy: snap.Policy, Mode: snap.Mode, Rate: snap.Rate,
 		RTT: s.rtt.smoothed, BaseRTT: snap.BaseRTT, LossRate: snap.LossRate,
@@ -63,10 +63,13 @@ func (c *Conn) trace(now time.Time) {
 		delivery = float64(int64(s.ackedPrefix)-s.traceAcked) / elapsed
 	}
 	s.traceLast, s.traceAcked = now, int64(s.ackedPrefix)
+	c.snd.mu.Lock()
+	end, _ := c.snd.endLocked()
+	c.snd.mu.Unlock()
 	c.cfg.Tracer.Trace(ratectl.TraceRecord{
 		Time: now, Conn: c.localID.String(), Policy: snap.Policy.String(), Mode: snap.Mode,
 		Rate: snap.Rate, Delivery: delivery, RTT: snap.SRTT, BaseRTT: snap.BaseRTT,
 		QueueDelay: snap.QueueDelay, LossRate: snap.LossRate, InFlight: s.inflight,
-		Retrans: s.bytesRetrans,
+		Retrans: s.bytesRetrans, Unsent: int64(end - s.nextOff), Credit: int64(s.peerLimit) - int64(s.nextOff),
 	})
 }
