@@ -228,6 +228,33 @@ func (s *loopState) probeAgain(p *sentPacket) {
 	}
 }
 
+// thinFlight is the most in flight, in datagrams, at which the new data
+// of a sender that has nothing more to send goes twice.
+const thinFlight = 4
+
+// queueRedundant queues a second copy of the new data sent since the last
+// call, when the sender has run out of data with no more than thinFlight
+// datagrams in flight, and reports whether it queued any.
+//
+// Such a flight is a small exchange (a handshake message, a request, a
+// reply's last packets), and no later packet will reveal its loss: only
+// the probe timeout does, one RTT and a half later. On a long lossy path
+// setup is a handful of these exchanges, and so is a downloader's stream
+// of requests; a second copy makes a loss cost nothing unless both go
+// (one time in a hundred at 10 % loss, instead of one in ten). A bulk
+// sender is never app-limited with a flight this thin, so it pays nothing.
+func (s *loopState) queueRedundant() bool {
+	from := max(s.dupUpTo, s.ackedPrefix)
+	s.dupUpTo = s.nextOff
+	dgram := s.c.cfg.MaxDatagram
+	if from >= s.nextOff || s.inflight > thinFlight*dgram || s.nextOff-from > uint64(thinFlight*dgram) {
+		return false
+	}
+	s.queueRetx(from, s.nextOff)
+	_, ok := s.retx.first()
+	return ok
+}
+
 // segment is a stretch of stream to send.
 type segment struct {
 	off     uint64
@@ -262,6 +289,9 @@ func (s *loopState) sendData() {
 			}
 		}
 		seg, ok := s.nextSegment()
+		if !ok && s.queueRedundant() {
+			seg, ok = s.nextSegment()
+		}
 		if !ok {
 			s.sampler.OnAppLimited(s.inflight)
 			s.probes = 0

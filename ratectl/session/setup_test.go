@@ -86,8 +86,10 @@ func setupTimes(t *testing.T, seeds int) []time.Duration {
 // each a lone packet or two: a lost one waits for the probe timeout, and a
 // lost probe for twice that. Before the timeout's variance term was held
 // to half the RTT and probes went out twice, the 40 seeds gave a mean of
-// 3.91 s and a 90th percentile of 5.32 s (max 7.58 s); now 3.54, 4.50 and
-// 5.39. The floor is 2.75 s: five round trips and the transfer times.
+// 3.91 s and a 90th percentile of 5.32 s (max 7.58 s); then 3.54, 4.50
+// and 5.39; with a second copy of thin flights' new data
+// (queueRedundant), 2.91, 3.51 and 4.50, the median at the floor. The
+// floor is 2.75 s: five round trips and the transfer times.
 func TestSetupUnderHeavyLoss(t *testing.T) {
 	times := setupTimes(t, 40)
 	var sum time.Duration
@@ -97,7 +99,7 @@ func TestSetupUnderHeavyLoss(t *testing.T) {
 	mean, p90 := sum/time.Duration(len(times)), times[len(times)*9/10]
 	t.Logf("dial + 4 exchanges at 500 ms RTT, 10%% loss, %d seeds: min %v median %v mean %v p90 %v max %v",
 		len(times), times[0], times[len(times)/2], mean, p90, times[len(times)-1])
-	if mean > 3750*time.Millisecond || p90 > 4900*time.Millisecond {
-		t.Errorf("mean %v, p90 %v; want at most 3.75 s and 4.9 s", mean, p90)
+	if mean > 3200*time.Millisecond || p90 > 4*time.Second {
+		t.Errorf("mean %v, p90 %v; want at most 3.2 s and 4 s", mean, p90)
 	}
 }

@@ -36,6 +36,7 @@ type loopState struct {
 	largestAcked  uint64
 	anyAcked      bool
 	nextOff       uint64   // next new stream byte
+	dupUpTo       uint64   // new bytes below were considered for a redundant copy
 	retx          rangeSet // stream bytes to send again
 	ackedData     rangeSet // stream bytes acknowledged above ackedPrefix
 	ackedPrefix   uint64   // every stream byte below is acknowledged
