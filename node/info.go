@@ -74,7 +74,8 @@ func (n *Node) Status(ctx context.Context) (*apitype.Status, error) {
 	return &apitype.Status{
 		ID: id.ID, Addrs: id.Addrs, Peers: len(n.host.Network().Peers()),
 		Chunks: st.Chunks, Blobs: st.Blobs, BlobBytes: st.BlobBytes, Pins: st.Pins, Journals: st.Journals,
-		Transfers: n.transferList(), Sessions: n.sessions(), Uptime: time.Since(n.started).Seconds(),
+		Transfers: n.transferList(), Sessions: n.sessions(), SessionTotals: n.sessionTotals(),
+		Uptime: time.Since(n.started).Seconds(),
 	}, nil
 }
 
@@ -89,6 +90,11 @@ func (n *Node) sessions() []apitype.Session {
 		})
 	}
 	return out
+}
+
+func (n *Node) sessionTotals() apitype.SessionTotals {
+	t := n.rc.Totals()
+	return apitype.SessionTotals{BytesSent: t.BytesSent, BytesRetrans: t.BytesRetrans, BytesRecv: t.BytesRecv}
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -364,6 +364,9 @@ func TestGetRequestsRate(t *testing.T) {
 	if len(st.Sessions) != 1 || st.Sessions[0].Policy != "fixed" || st.Sessions[0].RateMbps > 50e6*8/1e6+1 {
 		t.Fatalf("seeder sessions: %+v", st.Sessions)
 	}
+	if tot := st.SessionTotals; tot.BytesSent < 1<<20 || tot.BytesRetrans > tot.BytesSent {
+		t.Fatalf("seeder session totals: %+v, want at least the 1 MiB file sent", tot)
+	}
 	bad := req
 	bad.Policy, bad.Out = "turbo", filepath.Join(t.TempDir(), "o2")
 	if _, err := b.Get(context.Background(), bad, nil); node.APIError(err).Code != apitype.CodeUsage {

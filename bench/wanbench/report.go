@@ -20,7 +20,7 @@ func renderSection(results []*ProfileResult) string {
 	b.WriteString("the libp2p connection, its security and muxer handshakes and the manifest fetch. ")
 	b.WriteString("Wall goodput divides by the client process's life instead, launch to exit, for every tool: what a user waits for, setup included. ")
 	b.WriteString("TCP's ceiling is about 96.5% of the IP rate (headers). ")
-	b.WriteString("Retransmitted bytes come from the seeder namespace's TCP counters (RetransSegs × 1448) or the tool's own report; ")
+	b.WriteString("Retransmitted bytes come from the seeder namespace's TCP counters (RetransSegs × 1448), or for swarm from the seeder daemon's session totals (`swarm status --json`, which count the redundant second copies of small flights too); ")
 	b.WriteString("wire overhead is every IP byte the seeder offered to the link beyond the data (headers and retransmissions). ")
 	b.WriteString("CPU is user+system seconds per GB of data of the sending and the receiving process. ")
 	b.WriteString("A run that hit its time box reports the goodput it reached until then.\n\n")

@@ -91,11 +91,31 @@ func runSwarm(ctx context.Context, e *env, quic bool) (Measurement, int64, error
 	retrans := int64(-1)
 	if rep.Retrans != nil {
 		retrans = *rep.Retrans
+	} else if n, err := seederRetrans(ctx, e, s, seedRepo); err == nil {
+		retrans = n
 	}
 	if m.Bytes == 0 || rerr != nil && !m.TimedOut {
 		return m, retrans, fmt.Errorf("swarm get from %s: %v: %s", peer, rerr, lastLine(stderr.Bytes()))
 	}
 	return m, retrans, nil
+}
+
+// seederRetrans asks the seeder daemon, started for this run alone, how
+// many bytes its swarmrc sessions retransmitted (swarm status).
+func seederRetrans(ctx context.Context, e *env, s lab.Node, repo string) (int64, error) {
+	out, err := e.swarmRun(ctx, s, repo, "status", "--json")
+	if err != nil {
+		return -1, err
+	}
+	var st struct {
+		Totals struct {
+			Retrans int64 `json:"bytes_retransmitted"`
+		} `json:"session_totals"`
+	}
+	if err := json.Unmarshal(benchkit.LastJSONLine(out), &st); err != nil {
+		return -1, err
+	}
+	return st.Totals.Retrans, nil
 }
 
 // startSeeder initialises a repository in the seeder, adds the data set,

@@ -176,7 +176,17 @@ type Status struct {
 	Journals  int64      `json:"journals"`
 	Transfers []Transfer `json:"transfers"`
 	Sessions  []Session  `json:"sessions"`
-	Uptime    float64    `json:"uptime_seconds"`
+	// SessionTotals sums the swarmrc sessions since the daemon started,
+	// ended ones included.
+	SessionTotals SessionTotals `json:"session_totals"`
+	Uptime        float64       `json:"uptime_seconds"`
+}
+
+// SessionTotals are byte counts over every swarmrc session of a daemon.
+type SessionTotals struct {
+	BytesSent    int64 `json:"bytes_sent"`
+	BytesRetrans int64 `json:"bytes_retransmitted"` // redundant copies of small flights included
+	BytesRecv    int64 `json:"bytes_received"`
 }
 
 // Session is a live swarmrc (rate-controlled UDP) connection.

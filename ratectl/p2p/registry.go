@@ -16,6 +16,43 @@ import (
 type Registry struct {
 	mu    sync.Mutex
 	conns map[*session.Conn]ma.Multiaddr
+	ended Totals // of the sessions forgotten
+}
+
+// Totals are byte counts summed over every session a Registry has seen,
+// ended ones included.
+type Totals struct {
+	BytesSent    int64 // stream bytes sent, retransmissions included
+	BytesRetrans int64 // of which retransmissions (and redundant copies)
+	BytesRecv    int64
+}
+
+func (t *Totals) add(st session.Stats) {
+	t.BytesSent += st.BytesSent
+	t.BytesRetrans += st.BytesRetrans
+	t.BytesRecv += st.BytesRecv
+}
+
+// Totals sums the byte counts of every session seen so far.
+func (r *Registry) Totals() Totals {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.forgetEndedLocked()
+	t := r.ended
+	for c := range r.conns {
+		t.add(c.Stats())
+	}
+	return t
+}
+
+// forgetEndedLocked drops the sessions that ended, keeping their counts.
+func (r *Registry) forgetEndedLocked() {
+	for c := range r.conns {
+		if c.Err() != nil {
+			r.ended.add(c.Stats())
+			delete(r.conns, c)
+		}
+	}
 }
 
 // ConnStat is one live session.
@@ -40,12 +77,9 @@ func (r *Registry) add(c *session.Conn, remote ma.Multiaddr) {
 func (r *Registry) Conns() []ConnStat {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.forgetEndedLocked()
 	var out []ConnStat
 	for c, remote := range r.conns {
-		if c.Err() != nil {
-			delete(r.conns, c)
-			continue
-		}
 		out = append(out, ConnStat{Remote: remote, Stats: c.Stats()})
 	}
 	return out

@@ -86,6 +86,19 @@ func TestStreamOverSwarmrc(t *testing.T) {
 	}
 	b.Close()
 	a.Close()
+	// The ended sessions' bytes stay in the totals (swarm status).
+	for name, reg := range map[string]*rcp2p.Registry{"listener": &regA, "dialer": &regB} {
+		for end := time.Now().Add(10 * time.Second); len(reg.Conns()) > 0 && time.Now().Before(end); {
+			time.Sleep(20 * time.Millisecond)
+		}
+		tot := reg.Totals()
+		if tot.BytesSent < int64(len(payload)) || tot.BytesRecv < int64(len(payload)) || tot.BytesRetrans > tot.BytesSent {
+			t.Errorf("%s totals after close: %+v", name, tot)
+		}
+		if cs := reg.Conns(); len(cs) != 0 {
+			t.Errorf("%s: %d sessions listed after close", name, len(cs))
+		}
+	}
 	deadline := time.Now().Add(10 * time.Second)
 	for runtime.NumGoroutine() > before+5 && time.Now().Before(deadline) {
 		time.Sleep(50 * time.Millisecond)
