@@ -30,12 +30,14 @@ type adaptive struct {
 	dr   maxRing // per-round max delivery rate
 	rnd  round
 
-	startupBest  float64 // best delivery rate seen in startup
-	startupStale int     // startup rounds without 25% growth
-	startupHigh  int     // consecutive startup RTT samples over the target
-	highRounds   int     // consecutive delay rounds with the queue over target
-	streakRate   float64 // rate when the current highRounds streak began
-	lowRounds    int     // consecutive compete rounds under target
+	startupBest  float64       // best delivery rate seen in startup
+	startupStale int           // startup rounds without 25% growth
+	startupHigh  int           // consecutive startup RTT samples over the target
+	highRounds   int           // consecutive delay rounds with the queue over target
+	streakRate   float64       // rate when the current highRounds streak began
+	streakLo     time.Duration // smallest and largest round minimum RTT of the streak
+	streakHi     time.Duration
+	lowRounds    int // consecutive compete rounds under target
 	lastNearBase time.Time
 	drainEnd     time.Time
 	openDrain    bool          // startup's drain, timed rather than watched
@@ -360,16 +362,19 @@ func (a *adaptive) delayRound(now time.Time, q time.Duration, r round) {
 			q = 0
 		}
 	}
-	if a.competitorHolds(q) {
+	if holds, flat := a.competitorHolds(q, r.minRTT); holds && flat {
+		// A queue that neither our cuts nor anyone else moves is no
+		// queue: the base RTT is too low (one early sample can do it).
+		// Probe the base now rather than compete with nobody.
+		a.highRounds = 0
+		a.probeBase(q)
+		return
+	} else if holds {
 		a.enterCompete(now)
 		return
 	}
 	if now.Sub(a.lastNearBase) > probeBaseAfter {
-		d := a.rtt.srtt + 4*a.target()
-		a.startDrain(d, drainGain)
-		a.baseProbe, a.drainFromQ = true, q
-		// What pacing at drainGain for d removes from a queue of ours.
-		a.drainable = time.Duration((1 - drainGain) * float64(d))
+		a.probeBase(q)
 		return
 	}
 	if q > a.target() {
@@ -456,20 +461,39 @@ func (a *adaptive) bandwidth() float64 {
 	return d / (1 - min(a.loss.rate, a.p.heavyLoss))
 }
 
+// probeBase drains for a round and some, so that the next round tells
+// whether the queueing delay q is this flow's (see delayRound).
+func (a *adaptive) probeBase(q time.Duration) {
+	d := a.rtt.srtt + 4*a.target()
+	a.startDrain(d, drainGain)
+	a.baseProbe, a.drainFromQ = true, q
+	// What pacing at drainGain for d removes from a queue of ours.
+	a.drainable = time.Duration((1 - drainGain) * float64(d))
+}
+
 // competitorHolds reports whether another flow holds the queue: it has
 // stayed over the target for competeRounds rounds although this flow cut its
 // rate by a quarter meanwhile. Alone, such cuts drain the queue within a
-// round or two.
-func (a *adaptive) competitorHolds(q time.Duration) bool {
+// round or two. flat adds that the rounds' minimum RTT stayed within a
+// quarter of the target all along: a competitor's queue moves (CUBIC's
+// sawtooth, BBR's gain cycle), a base RTT estimate that is too low does
+// not.
+func (a *adaptive) competitorHolds(q, minRTT time.Duration) (holds, flat bool) {
 	if q <= a.target() {
 		a.highRounds = 0
-		return false
+		return false, false
 	}
-	if a.highRounds == 0 {
+	switch a.highRounds {
+	case 0:
 		a.streakRate = a.rate
+	case 1: // the first round may still hold the end of a queue of ours
+		a.streakLo, a.streakHi = minRTT, minRTT
+	default:
+		a.streakLo, a.streakHi = min(a.streakLo, minRTT), max(a.streakHi, minRTT)
 	}
 	a.highRounds++
-	return a.p.compete && a.highRounds >= competeRounds && a.rate <= 0.75*a.streakRate
+	holds = a.p.compete && a.highRounds >= competeRounds && a.rate <= 0.75*a.streakRate
+	return holds, a.streakHi-a.streakLo < a.target()/4
 }
 
 // enterCompete turns loss-based. It starts from half the bandwidth the

@@ -340,3 +340,42 @@ func TestStartupFillsLongPathsQuickly(t *testing.T) {
 		}
 	}
 }
+
+// earlySample passes samples through to a controller, but one, at or after
+// at, arrives with an RTT by off too low, as a base-RTT estimate poisoned
+// by one early sample would make it.
+type earlySample struct {
+	ratectl.Controller
+	at   time.Time
+	off  time.Duration
+	done bool
+}
+
+func (e *earlySample) OnAck(now time.Time, s ratectl.AckSample) {
+	if !e.done && !now.Before(e.at) && s.RTT > e.off {
+		s.RTT -= e.off
+		e.done = true
+	}
+	e.Controller.OnAck(now, s)
+}
+
+// TestFairSurvivesAnEarlyRTTSample: with a base RTT 15 ms too low, the
+// delay mode sees a standing queue it cannot drain, and the compete mode
+// takes over. It must not then cut at every random loss: in the WAN lab
+// (500 Mbit/s, 100 ms, 1 %) that held a transfer at 4 Mbit/s for the ten
+// seconds the sample stayed in the base window.
+func TestFairSurvivesAnEarlyRTTSample(t *testing.T) {
+	l := linksim.Link{Rate: ratectl.Mbps(500), RTT: 100 * time.Millisecond, Loss: 0.01, Seed: 1}
+	l.Buffer = int(l.Rate / 10)
+	ctl := &earlySample{Controller: newCtl(t, ratectl.Config{Policy: ratectl.Fair}),
+		at: linksim.Epoch.Add(2 * time.Second), off: 15 * time.Millisecond}
+	sim := linksim.New(l)
+	sim.Add(linksim.NewRateFlow(ctl, simMSS), 0, 0)
+	sim.MeasureFrom(2 * time.Second)
+	sim.Run(12 * time.Second)
+	got := float64(sim.Stats(0).Delivered) / (l.Rate * (1 - l.Loss) * 10)
+	t.Logf("500M 100ms 1%%, one RTT sample 15 ms early at 2 s: %.3f of the ceiling over the next 10 s", got)
+	if got < 0.8 {
+		t.Errorf("%.3f of the goodput ceiling after an early RTT sample, want at least 0.8", got)
+	}
+}
