@@ -1,9 +1,6 @@
 package ratectl
 
-import (
-	"math"
-	"time"
-)
+import "time"
 
 // mode is the adaptive controller's state.
 type mode uint8
@@ -42,6 +39,7 @@ type adaptive struct {
 	drainEnd     time.Time
 	openDrain    bool          // startup's drain, timed rather than watched
 	exitAt       time.Time     // when startup ended
+	exitRate     float64       // and its rate then
 	exitLoss     float64       // loss rate when startup ended: the random loss
 	acked        int64         // bytes acknowledged
 	queueFrom    time.Time     // when startup's samples began to show a queue
@@ -179,12 +177,6 @@ func (a *adaptive) checkShallow(now time.Time) {
 	}
 }
 
-// overshooting reports whether acks and losses still report startup's
-// overshoot: its drain, and a round trip after it.
-func (a *adaptive) overshooting(now time.Time) bool {
-	return a.openDrain || now.Before(a.settleUntil)
-}
-
 // steady reports whether the flow is past startup and its drain: the loss
 // counts by queue position leave out startup's overshoot, whose drops at
 // a queue the flow will not build again would pass for overflow later.
@@ -203,6 +195,22 @@ func (a *adaptive) Snapshot() Snapshot {
 }
 
 func (a *adaptive) setRate(r float64) { a.rate = a.cfg.clamp(r) }
+
+// holdAppLimited keeps an app-limited sender that still builds a queue
+// or loses heavily to twice the bandwidth it delivered (never under the
+// initial rate). Without it nothing steered such a sender: a rate far
+// over the path, paced out in bursts of whatever the application had
+// written, overflowed the queue at every burst, and since each burst
+// ended app-limited, no round was ever counted (in one lab run at P2 the
+// seeder sent 87 % of the data twice). Steering from its delivery rate
+// instead would starve a request stream, whose RTT samples show the
+// queue of the data coming the other way.
+func (a *adaptive) holdAppLimited(q time.Duration, r round) {
+	heavy := r.lost > 0 && float64(r.lost) > a.p.heavyLoss*float64(r.acked+r.lost)
+	if q > a.target() || heavy {
+		a.setRate(min(a.rate, max(2*a.bandwidth(), a.cfg.InitialRate)))
+	}
+}
 
 func (a *adaptive) startRound(now time.Time) { a.rnd = round{start: now} }
 
@@ -227,6 +235,7 @@ func (a *adaptive) endRound(now time.Time) {
 		if r.maxDR > a.dr.max(bwRounds) {
 			a.dr.push(r.maxDR)
 		}
+		a.holdAppLimited(q, r)
 		return
 	}
 	a.dr.push(r.maxDR)
@@ -247,80 +256,6 @@ func (a *adaptive) endRound(now time.Time) {
 	case modeCompete:
 		a.competeRound(now, q)
 	}
-}
-
-func (a *adaptive) startupRound(now time.Time, q time.Duration, r round) {
-	if r.maxDR > a.startupBest*1.25 {
-		a.startupBest, a.startupStale = r.maxDR, 0
-	} else if !r.appLimited {
-		a.startupStale++
-	}
-	if q >= a.target() || a.startupStale >= 3 {
-		a.exitStartup(now)
-		return
-	}
-	a.setRate(a.capToDelivery(a.rate*startupGain, 1.5*startupGain*startupGain, a.cfg.InitialRate))
-}
-
-// queueShows reports, in startup, whether startupExitSamples consecutive
-// RTT samples lay a target over the base RTT: the queue is building, and
-// waiting for the round to end would only overshoot further.
-func (a *adaptive) queueShows(now time.Time, rtt time.Duration) bool {
-	if rtt-a.rtt.base() < a.target() {
-		a.startupHigh = 0
-		return false
-	}
-	if a.startupHigh == 0 {
-		a.queueFrom, a.queueAcked = now, a.acked
-	}
-	a.startupHigh++
-	return a.startupHigh >= startupExitSamples
-}
-
-// exitStartup ends startup, when a queue shows or the delivery rate stops
-// growing, with a drain of the queue the overshoot built. That queue is
-// seen a round trip late, and half a round trip of the excess is still on
-// its way to the bottleneck, so the drain watches what is in flight, as
-// BBR's does, rather than the RTT (openDrainAck). Waiting for a round's
-// minimum RTT to show the queue gone took three round trips at 500 ms, at
-// a rate the overshoot's own losses kept cutting: a sixth of a 200 MB
-// transfer.
-func (a *adaptive) exitStartup(now time.Time) {
-	a.mode, a.openDrain = modeDrain, true
-	a.exitAt = now
-	a.exitLoss = min(a.loss.rate, a.p.heavyLoss)
-	a.settleUntil = now.Add(2 * a.rtt.srtt)
-	a.setRate(max(a.bandwidth(), a.queuedAckRate(now)) * startupDrainGain)
-}
-
-// openDrainAck paces startup's drain at half the bandwidth until no more
-// than a bandwidth-delay product is in flight: the rest is queue, or lost.
-// The bandwidth is recomputed on every ack, since the acks of the
-// overshoot, which come at the bottleneck's pace, arrive during the drain.
-func (a *adaptive) openDrainAck(now time.Time, inFlight int) {
-	bw := max(a.bandwidth(), a.queuedAckRate(now))
-	srtt := a.rtt.srtt
-	if float64(inFlight) > bw*a.rtt.base().Seconds() && now.Sub(a.exitAt) < 2*srtt {
-		a.setRate(bw * startupDrainGain)
-		return
-	}
-	// Until the acks of what the drain sent arrive, RTT samples still
-	// show the overshoot's queue and losses its drops: no decision.
-	a.settleUntil = now.Add(srtt)
-	a.endDrain(now)
-	a.setRate(bw)
-}
-
-// queuedAckRate is the rate acks have come at since startup's samples
-// began to show a queue, random loss added back: with a queue the
-// bottleneck is busy, so this is its rate. The delivery-rate samples
-// average over a round trip and lag it by as much.
-func (a *adaptive) queuedAckRate(now time.Time) float64 {
-	d := now.Sub(a.queueFrom)
-	if a.queueFrom.Before(a.exitAt.Add(-a.rtt.srtt)) || d < time.Millisecond {
-		return 0
-	}
-	return float64(a.acked-a.queueAcked) / d.Seconds() / (1 - a.exitLoss)
 }
 
 // startDrain paces below the delivery rate until the queue is under the
@@ -469,84 +404,6 @@ func (a *adaptive) probeBase(q time.Duration) {
 	a.baseProbe, a.drainFromQ = true, q
 	// What pacing at drainGain for d removes from a queue of ours.
 	a.drainable = time.Duration((1 - drainGain) * float64(d))
-}
-
-// competitorHolds reports whether another flow holds the queue: it has
-// stayed over the target for competeRounds rounds although this flow cut its
-// rate by a quarter meanwhile. Alone, such cuts drain the queue within a
-// round or two. flat adds that the rounds' minimum RTT stayed within a
-// quarter of the target all along: a competitor's queue moves (CUBIC's
-// sawtooth, BBR's gain cycle), a base RTT estimate that is too low does
-// not.
-func (a *adaptive) competitorHolds(q, minRTT time.Duration) (holds, flat bool) {
-	if q <= a.target() {
-		a.highRounds = 0
-		return false, false
-	}
-	switch a.highRounds {
-	case 0:
-		a.streakRate = a.rate
-	case 1: // the first round may still hold the end of a queue of ours
-		a.streakLo, a.streakHi = minRTT, minRTT
-	default:
-		a.streakLo, a.streakHi = min(a.streakLo, minRTT), max(a.streakHi, minRTT)
-	}
-	a.highRounds++
-	holds = a.p.compete && a.highRounds >= competeRounds && a.rate <= 0.75*a.streakRate
-	return holds, a.streakHi-a.streakLo < a.target()/4
-}
-
-// enterCompete turns loss-based. It starts from half the bandwidth the
-// flow had before the competitor arrived (a fair share against one flow),
-// or from the rate it competed at if it left the mode only recently.
-func (a *adaptive) enterCompete(now time.Time) {
-	a.mode, a.highRounds, a.lowRounds = modeCompete, 0, 0
-	r := max(a.rate, a.bwLong.max(len(a.bwLong.v))/2, a.competeFloor(now))
-	a.competeAvg, a.competeMax = r, r
-	a.setRate(r)
-}
-
-// competeFloor is the average rate of a compete mode left less than
-// competeMemory ago, else 0. The delay mode does not cut below it, so that
-// leaving the compete mode in a lull of the competitor's sawtooth does not
-// hand it the link; alone, the floor is below capacity and does no harm.
-func (a *adaptive) competeFloor(now time.Time) float64 {
-	if a.competeLeft.IsZero() || now.Sub(a.competeLeft) >= competeMemory {
-		return 0
-	}
-	return a.competeRate
-}
-
-func (a *adaptive) competeRound(now time.Time, q time.Duration) {
-	if q < a.target()/2 {
-		a.lowRounds++
-	} else {
-		a.lowRounds = 0
-	}
-	if a.lowRounds >= releaseRounds {
-		a.mode, a.lowRounds, a.phase = modeDelay, 0, phaseCruise
-		a.competeLeft, a.competeRate = now, a.competeAvg
-		return
-	}
-	a.competeAvg += (a.rate - a.competeAvg) / 8
-	a.setRate(a.capToDelivery(a.rate+a.competeStep(), 2, a.cfg.MinRate))
-}
-
-// competeStep is the compete mode's increase per round: the larger of
-// Reno's (aiPackets per round trip) and CUBIC's average, which regains
-// the last cut (30 %) in CUBIC's K = cbrt(0.3 W / 0.4) seconds whatever
-// the RTT. Reno's alone starved at long RTTs: at 150 ms it grows a fifth
-// as fast as CUBIC does.
-func (a *adaptive) competeStep() float64 {
-	srtt := max(a.rtt.srtt, time.Millisecond).Seconds()
-	mss := float64(a.cfg.MSS)
-	reno := a.p.aiPackets * mss / srtt
-	w := a.competeMax * srtt / mss // the window before the last cut, in packets
-	if w <= 0 {
-		return reno
-	}
-	k := math.Cbrt((1 - cubicBeta) * w / cubicC)
-	return max(reno, (1-cubicBeta)*a.competeMax/k*srtt)
 }
 
 // heavyLossRound backs off, and reports so, when the round's loss is too

@@ -26,3 +26,38 @@ func TestIdleRoundsKeepTheRate(t *testing.T) {
 		}
 	}
 }
+
+// An app-limited sender whose rate is far over the path must not keep it
+// while its bursts build a queue: nothing else steers it, since every
+// round ends app-limited (a lab run at P2 sent 87 % of the data twice).
+func TestAppLimitedBurstsThatQueueAreHeld(t *testing.T) {
+	c, err := New(Config{Policy: Fair})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := c.(*adaptive)
+	now := feed(c, t0, 3*time.Second, 50*time.Millisecond, 10e6, 0) // 10 MB/s, no queue
+	for range 40 {                                                  // then app-limited, still no queue
+		now = now.Add(5 * time.Millisecond)
+		c.OnAck(now, AckSample{AckedBytes: 50e3, RTT: 50 * time.Millisecond, DeliveryRate: 10e6, AppLimited: true})
+	}
+	a.setRate(100e6) // an estimate ten times too high
+	for range 100 {  // bursts that queue 40 ms and end app-limited
+		now = now.Add(5 * time.Millisecond)
+		c.OnAck(now, AckSample{AckedBytes: 50e3, RTT: 90 * time.Millisecond, DeliveryRate: 10e6, AppLimited: true})
+	}
+	if got := c.Rate(); got > 25e6 {
+		t.Errorf("rate %.0f B/s after app-limited rounds that queue 40 ms, want at most twice the 10 MB/s delivered", got)
+	}
+	// A request stream, app-limited and seeing the other direction's
+	// queue, keeps at least the initial rate.
+	r, _ := New(Config{Policy: Fair})
+	now = t0
+	for range 400 {
+		now = now.Add(5 * time.Millisecond)
+		r.OnAck(now, AckSample{AckedBytes: 200, RTT: 150 * time.Millisecond, DeliveryRate: 4e4, AppLimited: true})
+	}
+	if got := r.Rate(); got < DefaultInitialRate {
+		t.Errorf("request stream rate %.0f B/s, want at least the initial %d", got, DefaultInitialRate)
+	}
+}
