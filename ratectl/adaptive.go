@@ -44,6 +44,7 @@ type adaptive struct {
 	acked        int64         // bytes acknowledged
 	queueFrom    time.Time     // when startup's samples began to show a queue
 	queueAcked   int64         // acked then
+	queueLoss    float64       // and the loss ratio then
 	settleUntil  time.Time     // until then acks still report startup's overshoot
 	baseProbe    bool          // the drain re-measures the base RTT
 	checkBase    bool          // the round after such a drain decides whether to rebase

@@ -61,3 +61,30 @@ func TestAppLimitedBurstsThatQueueAreHeld(t *testing.T) {
 		t.Errorf("request stream rate %.0f B/s, want at least the initial %d", got, DefaultInitialRate)
 	}
 }
+
+// Startup's overshoot drops are its own: losses during its drain must not
+// count as random loss (the path rate would be inflated by them) nor as
+// a place in the queue.
+func TestStartupOvershootLossesAreNotCounted(t *testing.T) {
+	c, err := New(Config{Policy: Fair})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := c.(*adaptive)
+	now := feed(c, t0, 60*time.Millisecond, 50*time.Millisecond, 10e6, 0) // a round at the base RTT
+	for i := 0; i < 50 && a.mode == modeStartup; i++ {                    // then the queue shows
+		now = now.Add(time.Millisecond)
+		c.OnAck(now, AckSample{AckedBytes: 10e3, RTT: 80 * time.Millisecond, InFlight: 10e6, DeliveryRate: 10e6})
+	}
+	if a.mode != modeDrain || !a.openDrain {
+		t.Fatalf("mode %v after a queue showed in startup, want startup's drain", modeNames[a.mode])
+	}
+	before, hi, lo := a.loss.rate, a.place.hiLost, a.place.loLost
+	for range 20 {
+		now = now.Add(time.Millisecond)
+		c.OnLoss(now, 100e3)
+	}
+	if a.loss.rate != before || a.place.hiLost != hi || a.place.loLost != lo {
+		t.Errorf("overshoot losses counted: loss ratio %.3f → %.3f", before, a.loss.rate)
+	}
+}

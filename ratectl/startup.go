@@ -26,7 +26,7 @@ func (a *adaptive) queueShows(now time.Time, rtt time.Duration) bool {
 		return false
 	}
 	if a.startupHigh == 0 {
-		a.queueFrom, a.queueAcked = now, a.acked
+		a.queueFrom, a.queueAcked, a.queueLoss = now, a.acked, a.loss.rate
 	}
 	a.startupHigh++
 	return a.startupHigh >= startupExitSamples
@@ -43,6 +43,12 @@ func (a *adaptive) queueShows(now time.Time, rtt time.Duration) bool {
 func (a *adaptive) exitStartup(now time.Time) {
 	a.mode, a.openDrain = modeDrain, true
 	a.exitAt, a.exitRate = now, a.rate
+	if !a.queueFrom.IsZero() && a.queueFrom.After(now.Add(-a.rtt.srtt)) {
+		// Losses since the queue showed are the overshoot's (a shallow
+		// buffer drops before the RTT samples add up): the random loss
+		// is the ratio from before.
+		a.loss.rate = min(a.loss.rate, a.queueLoss)
+	}
 	a.exitLoss = min(a.loss.rate, a.p.heavyLoss)
 	a.settleUntil = now.Add(2 * a.rtt.srtt)
 	a.setRate(max(a.bandwidth(), a.queuedAckRate(now)) * startupDrainGain)

@@ -91,7 +91,7 @@ func runSwarm(ctx context.Context, e *env, quic bool) (Measurement, int64, error
 	retrans := int64(-1)
 	if rep.Retrans != nil {
 		retrans = *rep.Retrans
-	} else if n, err := seederRetrans(ctx, e, s, seedRepo); err == nil {
+	} else if n, err := seederRetrans(ctx, e, s, seedRepo); err == nil && !quic { // over QUIC there are no swarmrc sessions to count
 		retrans = n
 	}
 	if m.Bytes == 0 || rerr != nil && !m.TimedOut {

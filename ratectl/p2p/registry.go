@@ -70,6 +70,7 @@ func (r *Registry) add(c *session.Conn, remote ma.Multiaddr) {
 	if r.conns == nil {
 		r.conns = map[*session.Conn]ma.Multiaddr{}
 	}
+	r.forgetEndedLocked() // so that a daemon nobody asks for its status does not keep them all
 	r.conns[c] = remote
 }
 

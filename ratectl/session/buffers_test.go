@@ -220,11 +220,15 @@ func TestCreditCoversHoles(t *testing.T) {
 
 	var slow receiver
 	slow.init(&c)
-	slow.updateCredit(now, 0, 0, 0, srtt)
-	// 1 MiB/s arrives in order and nobody reads it.
-	slow.updateCredit(now.Add(time.Second), 0, mib, mib, srtt)
-	if want := uint64(2 * mib); slow.window > want {
-		t.Errorf("slow reader: window %d MiB, want at most %d MiB (4 × 1 MiB/s × 500 ms)", slow.window/mib, want/mib)
+	slow.updateCredit(now, 0, 0, 0, 50*time.Millisecond)
+	// 1 MiB/s arrives in order for 10 s and nobody reads it: 4 × rate ×
+	// RTT is 0.2 MiB, so the window stays at the initial 1 MiB however
+	// much is unread.
+	for i := 1; i <= 10; i++ {
+		slow.updateCredit(now.Add(time.Duration(i)*time.Second), 0, uint64(i)*mib, uint64(i)*mib, 50*time.Millisecond)
+	}
+	if slow.window != uint64(c.InitialWindow) {
+		t.Errorf("slow reader: window %.1f MiB, want the initial %d MiB", float64(slow.window)/mib, c.InitialWindow/mib)
 	}
 
 	var holed receiver

@@ -229,8 +229,14 @@ func (s *loopState) probeAgain(p *sentPacket) {
 }
 
 // thinFlight is the most in flight, in datagrams, at which the new data
-// of a sender that has nothing more to send goes twice.
-const thinFlight = 4
+// of a sender that has nothing more to send goes twice; redundantRTT the
+// least smoothed RTT at which it does, and youngPackets how many packets a
+// connection sends before it does so only on a path that has lost one.
+const (
+	thinFlight   = 4
+	redundantRTT = 20 * time.Millisecond
+	youngPackets = 64
+)
 
 // queueRedundant queues a second copy of the new data sent since the last
 // call, when the sender has run out of data with no more than thinFlight
@@ -243,11 +249,17 @@ const thinFlight = 4
 // of requests; a second copy makes a loss cost nothing unless both go
 // (one time in a hundred at 10 % loss, instead of one in ten). A bulk
 // sender is never app-limited with a flight this thin, so it pays nothing.
+// A stream of small writes would pay double, so the copies go only where
+// a loss costs much (an RTT of redundantRTT or more) and is likely: on a
+// young connection (its handshakes), or once the path has lost a packet.
 func (s *loopState) queueRedundant() bool {
 	from := max(s.dupUpTo, s.ackedPrefix)
 	s.dupUpTo = s.nextOff
 	dgram := s.c.cfg.MaxDatagram
 	if from >= s.nextOff || s.inflight > thinFlight*dgram || s.nextOff-from > uint64(thinFlight*dgram) {
+		return false
+	}
+	if s.rtt.smoothed < redundantRTT || s.packetsLost == 0 && s.packetsSent > youngPackets {
 		return false
 	}
 	s.queueRetx(from, s.nextOff)

@@ -103,3 +103,41 @@ func TestSetupUnderHeavyLoss(t *testing.T) {
 		t.Errorf("mean %v, p90 %v; want at most 3.2 s and 4 s", mean, p90)
 	}
 }
+
+// A stream of small writes on a path that does not lose pays for second
+// copies at most while the connection is young, and never on a short
+// path, where a lost packet costs little.
+func TestSmallWritesOnACleanPathAreNotDoubled(t *testing.T) {
+	for _, c := range []struct {
+		delay, every time.Duration // one way; between writes
+		max          float64       // retransmitted share of the bytes sent
+	}{{time.Millisecond, 5 * time.Millisecond, 0}, {20 * time.Millisecond, 50 * time.Millisecond, 0.1}} {
+		synctest.Test(t, func(t *testing.T) {
+			n := simnet.New(simnet.Link{Rate: ratectl.Mbps(100), Delay: c.delay}, 1)
+			cl, sv, ln := simPair(t, n, quietConfig())
+			defer ln.Close()
+			done := make(chan error, 1)
+			go func() {
+				_, err := io.CopyN(io.Discard, sv, 400<<10)
+				done <- err
+			}()
+			msg := make([]byte, 1<<10)
+			for range 400 {
+				if _, err := cl.Write(msg); err != nil {
+					t.Fatal(err)
+				}
+				time.Sleep(c.every)
+			}
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+			st := cl.Stats()
+			t.Logf("%v RTT: sent %d retrans %d", 2*c.delay, st.BytesSent, st.BytesRetrans)
+			if share := float64(st.BytesRetrans) / float64(st.BytesSent); share > c.max {
+				t.Errorf("%v RTT, no loss: %.0f%% of the bytes sent again, want at most %.0f%%", 2*c.delay, share*100, c.max*100)
+			}
+			cl.Close()
+			sv.Close()
+		})
+	}
+}
