@@ -14,7 +14,7 @@ func (a *adaptive) startupRound(now time.Time, q time.Duration, r round) {
 		a.exitStartup(now)
 		return
 	}
-	a.setRate(a.capToDelivery(a.rate*startupGain, 1.5*startupGain*startupGain, a.cfg.InitialRate))
+	a.setRate(a.capToDelivery(a.rate*startupGain, 2*startupGain, a.cfg.InitialRate))
 }
 
 // queueShows reports, in startup, whether startupExitSamples consecutive
