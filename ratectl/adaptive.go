@@ -207,8 +207,7 @@ func (a *adaptive) setRate(r float64) { a.rate = a.cfg.clamp(r) }
 // instead would starve a request stream, whose RTT samples show the
 // queue of the data coming the other way.
 func (a *adaptive) holdAppLimited(q time.Duration, r round) {
-	heavy := r.lost > 0 && float64(r.lost) > a.p.heavyLoss*float64(r.acked+r.lost)
-	if q > a.target() || heavy {
+	if _, heavy := a.heavyLoss(r); q > a.target() || heavy {
 		a.setRate(min(a.rate, max(2*a.bandwidth(), a.cfg.InitialRate)))
 	}
 }
@@ -411,16 +410,22 @@ func (a *adaptive) probeBase(q time.Duration) {
 // heavy to be random: the rate drops under the delivery rate by half the
 // loss ratio, and the mode's own rule is skipped for the round.
 func (a *adaptive) heavyLossRound(r round) bool {
-	total := r.acked + r.lost
-	if total == 0 || r.lost == 0 {
-		return false
-	}
-	ratio := float64(r.lost) / float64(total)
-	if ratio <= a.p.heavyLoss {
+	ratio, heavy := a.heavyLoss(r)
+	if !heavy {
 		return false
 	}
 	a.setRate(min(a.rate, orElse(r.maxDR, a.rate)) * (1 - ratio/2))
 	return true
+}
+
+// heavyLoss returns the round's loss ratio and whether it is over the
+// policy's heavy-loss ratio.
+func (a *adaptive) heavyLoss(r round) (float64, bool) {
+	if r.lost == 0 {
+		return 0, false
+	}
+	ratio := float64(r.lost) / float64(r.acked+r.lost)
+	return ratio, ratio > a.p.heavyLoss
 }
 
 // capToDelivery keeps an increase within mult times what the path delivered

@@ -61,9 +61,9 @@ func (c *Conn) run() {
 // The clock is read again for each: the reader goroutine queues datagrams
 // while the loop works, and one that arrived after the loop last read the
 // clock, handled at that time, gave RTT samples that much too short (a
-// seeder at 500 Mbit/s, its CPU shared, saw 96 ms on a 100 ms path, and
-// once 90: a base RTT that low made the delay mode see a queue that was
-// not there; see docs/ratectl.md, "A base RTT that is too low").
+// seeder at 500 Mbit/s, its CPU shared, saw them down to 59 ms on a
+// 100 ms path: a base RTT that low made the delay mode see a queue that
+// was not there; see docs/ratectl.md, "A base RTT that is too low").
 func (s *loopState) drainIn() bool {
 	for n := 0; n < drainBatch; {
 		select {
