@@ -75,7 +75,7 @@ func (n *Node) Status(ctx context.Context) (*apitype.Status, error) {
 		ID: id.ID, Addrs: id.Addrs, Peers: len(n.host.Network().Peers()),
 		Chunks: st.Chunks, Blobs: st.Blobs, BlobBytes: st.BlobBytes, Pins: st.Pins, Journals: st.Journals,
 		Transfers: n.transferList(), Sessions: n.sessions(), SessionTotals: n.sessionTotals(),
-		Uptime: time.Since(n.started).Seconds(),
+		TransportMemory: n.transportMemory(), Uptime: time.Since(n.started).Seconds(),
 	}, nil
 }
 
@@ -95,6 +95,11 @@ func (n *Node) sessions() []apitype.Session {
 func (n *Node) sessionTotals() apitype.SessionTotals {
 	t := n.rc.Totals()
 	return apitype.SessionTotals{BytesSent: t.BytesSent, BytesRetrans: t.BytesRetrans, BytesRecv: t.BytesRecv}
+}
+
+func (n *Node) transportMemory() apitype.TransportMemory {
+	m := n.mem.Stats()
+	return apitype.TransportMemory{Limit: m.Limit, Used: m.Used, Peak: m.Peak, Refused: m.Refused}
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -43,6 +43,9 @@ type Options struct {
 	// Tracer, if set, receives per-interval rate-control records of every
 	// swarmrc connection (SWARM_TRACE).
 	Tracer ratectl.Tracer
+	// TransportMemory bounds the stream bytes all swarmrc connections
+	// buffer together (see session.Memory); 0: session.DefaultMemory.
+	TransportMemory int64
 }
 
 // Node is a running Swarm node.
@@ -54,6 +57,7 @@ type Node struct {
 	log       *slog.Logger
 	started   time.Time
 	rc        *rcp2p.Registry // live swarmrc sessions
+	mem       *session.Memory // their buffer budget
 	maxDown   float64
 	dht       *dht.DHT // nil without discovery
 	listening bool
@@ -96,7 +100,8 @@ func New(opts Options) (*Node, error) {
 	if listen == nil {
 		listen = cfg.Listen
 	}
-	rc := session.Config{Rate: opts.RateControl, Tracer: opts.Tracer, Logger: log.With("subsystem", "ratectl")}
+	mem := session.NewMemory(opts.TransportMemory)
+	rc := session.Config{Rate: opts.RateControl, Tracer: opts.Tracer, Memory: mem, Logger: log.With("subsystem", "ratectl")}
 	reg := &rcp2p.Registry{}
 	h, err := newHost(sk, listen, rc, reg)
 	if err != nil {
@@ -104,7 +109,7 @@ func New(opts Options) (*Node, error) {
 		return nil, err
 	}
 	n := &Node{
-		repo: opts.Repo, cfg: cfg, host: h, store: st, log: log, rc: reg, maxDown: opts.MaxDownloadRate,
+		repo: opts.Repo, cfg: cfg, host: h, store: st, log: log, rc: reg, mem: mem, maxDown: opts.MaxDownloadRate,
 		started: time.Now(), transfers: map[*transfer]struct{}{},
 	}
 	n.ctx, n.cancel = context.WithCancel(context.Background())

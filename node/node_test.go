@@ -497,3 +497,40 @@ func TestGetFindsProvidersInDHT(t *testing.T) {
 		time.Sleep(500 * time.Millisecond) // the announcement may still be on its way
 	}
 }
+
+// A seeder with a small transport budget still serves a file larger than
+// it, holding no more than the budget (plus one connection's floors) in
+// its send buffers, and reports the budget in its status.
+func TestTransportMemoryBudget(t *testing.T) {
+	const budget = 1 << 20
+	repo := nodetest.TestingConfig(t)
+	a, err := node.New(node.Options{Repo: repo, Log: nodetest.Logger(t), TransportMemory: budget})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	src := filepath.Join(t.TempDir(), "f.bin")
+	data := make([]byte, 24<<20)
+	for i := range data {
+		data[i] = byte(i * 7 / 5)
+	}
+	if err := os.WriteFile(src, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := a.Add(context.Background(), apitype.AddRequest{Path: src}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := nodetest.New(t)
+	dest := filepath.Join(t.TempDir(), "o")
+	if _, err := b.Get(context.Background(), apitype.GetRequest{CID: res.Root, Out: dest, Peers: []string{nodetest.Addr(t, a)}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	nodetest.SameTree(t, src, dest)
+	st, _ := a.Status(context.Background())
+	m := st.TransportMemory
+	t.Logf("seeder transport memory: %+v", m)
+	if m.Limit != budget || m.Peak == 0 || m.Peak > budget+512<<10 {
+		t.Fatalf("seeder transport memory %+v, want limit %d and a peak within it plus 512 KiB", m, budget)
+	}
+}

@@ -179,7 +179,21 @@ type Status struct {
 	// SessionTotals sums the swarmrc sessions since the daemon started,
 	// ended ones included.
 	SessionTotals SessionTotals `json:"session_totals"`
-	Uptime        float64       `json:"uptime_seconds"`
+	// TransportMemory is the swarmrc connections' shared buffer budget.
+	TransportMemory TransportMemory `json:"transport_memory"`
+	Uptime          float64         `json:"uptime_seconds"`
+}
+
+// TransportMemory is the budget of bytes swarmrc connections buffer
+// (sent but unacknowledged, received past a hole): its limit, what is held
+// now and at most since the daemon started, and how often a connection
+// was refused memory (a datagram dropped for the peer to send again, or a
+// write held back).
+type TransportMemory struct {
+	Limit   int64 `json:"limit_bytes"`
+	Used    int64 `json:"used_bytes"`
+	Peak    int64 `json:"peak_bytes"`
+	Refused int64 `json:"refused"`
 }
 
 // SessionTotals are byte counts over every swarmrc session of a daemon.

@@ -31,8 +31,12 @@ var _ transport.Transport = (*Transport)(nil)
 
 // New returns a constructor for libp2p.Transport: every connection's rate
 // control follows cfg (policy, target and minimum rates). Live sessions are
-// recorded in reg if it is not nil.
+// recorded in reg if it is not nil. All its endpoints share one memory
+// budget: cfg.Memory, or one of session.DefaultMemory.
 func New(cfg session.Config, reg *Registry) func(transport.Upgrader, network.ResourceManager) (*Transport, error) {
+	if cfg.Memory == nil {
+		cfg.Memory = session.NewMemory(session.DefaultMemory)
+	}
 	return func(u transport.Upgrader, rcmgr network.ResourceManager) (*Transport, error) {
 		if rcmgr == nil {
 			rcmgr = &network.NullResourceManager{}

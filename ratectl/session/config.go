@@ -31,6 +31,10 @@ type Config struct {
 	// 64 MiB: like the receive window, it holds everything past a hole
 	// until the hole's repair is acked); Write blocks beyond it.
 	SendBuffer int
+	// Memory bounds the stream bytes the connections sharing it buffer
+	// (see Memory); endpoints given the same one share it. Nil: each
+	// Endpoint makes its own of DefaultMemory.
+	Memory *Memory
 	// HandshakeTimeout bounds Dial (default 10 s).
 	HandshakeTimeout time.Duration
 	// IdleTimeout closes a connection that received nothing for this long
@@ -105,6 +109,9 @@ func (c Config) withDefaults() (Config, error) {
 	setDefault(&c.MaxWindow, 64<<20)
 	c.MaxWindow = max(c.MaxWindow, c.InitialWindow)
 	setDefault(&c.SendBuffer, 64<<20)
+	if c.Memory == nil {
+		c.Memory = NewMemory(DefaultMemory)
+	}
 	setDefault(&c.HandshakeTimeout, 10*time.Second)
 	setDefault(&c.IdleTimeout, 30*time.Second)
 	setDefault(&c.KeepAlive, 10*time.Second)

@@ -65,9 +65,9 @@ func newConn(e *Endpoint, raddr net.Addr, id wire.ConnID, client bool) *Conn {
 		in: make(chan inPacket, inQueue), wake: make(chan struct{}, 1),
 		closeReq: make(chan struct{}), abortReq: make(chan struct{}), rateReq: make(chan rateChange),
 		established: make(chan struct{}), done: make(chan struct{}),
-		rcv: newRecvBuffer(2 * e.cfg.MaxWindow), readDL: newDeadline(), wrDL: newDeadline(),
+		rcv: newRecvBuffer(2*e.cfg.MaxWindow, e.cfg.Memory), readDL: newDeadline(), wrDL: newDeadline(),
 	}
-	c.snd = newSendBuffer(e.cfg.SendBuffer, c.wake)
+	c.snd = newSendBuffer(e.cfg.SendBuffer, c.wake, e.cfg.Memory)
 	c.w = e.io.newWriter()
 	c.st.init(c)
 	return c

@@ -208,6 +208,7 @@ func (s *loopState) insertStaged() bool {
 		return false
 	}
 	bad, readable := s.c.rcv.insertBatch(s.staged)
+	s.stagedHeld = 0
 	s.readable = s.readable || readable
 	clear(s.staged) // drop references to the receive buffer
 	s.staged = s.staged[:0]
@@ -258,8 +259,15 @@ func (s *loopState) onData(b []byte) bool {
 	if end > s.rx.limit {
 		return false // beyond the credit granted: drop
 	}
+	n := int64(len(d.Payload))
+	if !s.c.rcv.admits(d.Offset, n, s.stagedHeld) {
+		return false // no memory to hold it past a hole: unacknowledged, so the peer sends it again
+	}
 	if s.rx.onPacket(s.now, d.Number) {
 		return false
+	}
+	if d.Offset > s.c.rcv.contigNow.Load() {
+		s.stagedHeld += n
 	}
 	s.staged = append(s.staged, segmentIn{off: d.Offset, p: d.Payload, fin: d.Fin, buf: s.inBuf})
 	return false

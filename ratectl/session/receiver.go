@@ -26,11 +26,12 @@ type receiver struct {
 	rateAt     time.Time
 	rateOff    uint64
 	ranges     []wire.Range
+	mem        *Memory // when tight, the window stops growing
 }
 
 func (r *receiver) init(cfg *Config) {
 	r.ackEvery, r.maxAckDelay = cfg.AckEvery, cfg.MaxAckDelay
-	r.window, r.maxWindow = uint64(cfg.InitialWindow), uint64(cfg.MaxWindow)
+	r.window, r.maxWindow, r.mem = uint64(cfg.InitialWindow), uint64(cfg.MaxWindow), cfg.Memory
 	r.limit, r.advertised = r.window, r.window
 	r.ranges = make([]wire.Range, 0, wire.MaxAckRanges)
 }
@@ -92,7 +93,23 @@ func (r *receiver) buildAck(now time.Time, dst wire.ConnID, b []byte) []byte {
 // at each hole, so its rate, held down by the credit it sets, would grow
 // the credit far too slowly (at 500 ms and 10 % loss the credit, not the
 // path, then capped the first seconds of a transfer).
+//
+// When the memory budget is tight the window stops growing: the peer's
+// datagrams past a hole would only be dropped (see recvBuffer.admits).
 func (r *receiver) updateCredit(now time.Time, readOff, contig, high uint64, srtt time.Duration) {
+	if r.mem == nil || !r.mem.tight() {
+		r.growWindow(now, contig, high, srtt)
+	} else {
+		r.rateAt = time.Time{} // measure afresh once there is room
+	}
+	r.limit = max(r.limit, readOff+r.window)
+	if r.limit-r.advertised >= r.window/4 {
+		r.ackNow = true
+	}
+}
+
+// growWindow applies updateCredit's two growth rules.
+func (r *receiver) growWindow(now time.Time, contig, high uint64, srtt time.Duration) {
 	if high > contig {
 		r.window = min(max(r.window, 2*(high-contig)), r.maxWindow)
 	}
@@ -103,10 +120,6 @@ func (r *receiver) updateCredit(now time.Time, readOff, contig, high uint64, srt
 		want := uint64(4 * rate * srtt.Seconds())
 		r.window = min(max(r.window, want), r.maxWindow)
 		r.rateAt, r.rateOff = now, high
-	}
-	r.limit = max(r.limit, readOff+r.window)
-	if r.limit-r.advertised >= r.window/4 {
-		r.ackNow = true
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"io"
 	"math"
 	"sync"
+	"sync/atomic"
 )
 
 // maxHeldSpans caps the out-of-order stretches a receiver holds, so that
@@ -33,12 +34,42 @@ type recvBuffer struct {
 	finKnown bool
 	failed   error
 	readable chan struct{} // signalled when bytes or EOF arrive, or on failure
+
+	// mem, if not nil, is charged for the bytes in held (heldBytes, which
+	// the loop reads without the lock to decide whether to take a
+	// datagram, as it does contigNow).
+	mem       *Memory
+	heldBytes atomic.Int64
+	contigNow atomic.Uint64
 }
 
 // newRecvBuffer returns a buffer that keeps at most budget bytes of
-// receive buffers (beyond that it copies).
-func newRecvBuffer(budget int) *recvBuffer {
-	return &recvBuffer{held: map[uint64]chunk{}, budget: budget, readable: make(chan struct{}, 1)}
+// receive buffers (beyond that it copies) and charges mem, if not nil,
+// for the bytes it holds beyond a hole.
+func newRecvBuffer(budget int, mem *Memory) *recvBuffer {
+	return &recvBuffer{held: map[uint64]chunk{}, budget: budget, mem: mem, readable: make(chan struct{}, 1)}
+}
+
+// admits reports whether the loop may take n bytes at offset off: always
+// if they continue the contiguous prefix (as far as it knows), else if
+// the memory budget lets this buffer hold them.
+func (b *recvBuffer) admits(off uint64, n, staged int64) bool {
+	if b.mem == nil || off <= b.contigNow.Load() {
+		return true
+	}
+	return b.mem.admits(b.heldBytes.Load()+staged, n)
+}
+
+// chargeHeld adds n (negative: removes) bytes held beyond the prefix; mu
+// is held.
+func (b *recvBuffer) chargeHeld(n int64) {
+	if n == 0 {
+		return
+	}
+	b.heldBytes.Add(n)
+	if b.mem != nil {
+		b.mem.charge(n)
+	}
 }
 
 // segmentIn is a received stretch of the stream; buf, if not nil, is the
@@ -93,6 +124,7 @@ func (b *recvBuffer) insertLocked(sg *segmentIn) bool {
 	} else {
 		b.store(off, end, p, sg.buf)
 	}
+	b.contigNow.Store(b.contig)
 	return false
 }
 
@@ -102,8 +134,10 @@ func (b *recvBuffer) store(off, end uint64, p []byte, buf *rxBuf) {
 	if b.have.spans() >= maxHeldSpans && off != b.contig {
 		return // too scattered: drop, the peer sends it again
 	}
+	var n int64
 	b.have.forEachMissing(off, end, func(lo, hi uint64) {
 		b.held[lo] = b.keep(buf, p[lo-off:hi-off])
+		n += int64(hi - lo)
 	})
 	b.have.add(off, end)
 	for {
@@ -114,8 +148,10 @@ func (b *recvBuffer) store(off, end uint64, p []byte, buf *rxBuf) {
 		delete(b.held, b.contig)
 		b.ready.push(c)
 		b.contig += uint64(len(c.p))
+		n -= int64(len(c.p))
 	}
 	b.have.trimBelow(b.contig)
+	b.chargeHeld(n)
 }
 
 // keep returns a chunk for p: in buf itself if there is one and the
@@ -201,6 +237,7 @@ func (b *recvBuffer) fail(err error) {
 		b.failed = err
 	}
 	for off, c := range b.held {
+		b.chargeHeld(-int64(len(c.p)))
 		b.drop(&c)
 		delete(b.held, off)
 	}

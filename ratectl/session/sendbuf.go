@@ -19,6 +19,7 @@ type sendBuffer struct {
 	failed  error         // set when the connection dies
 	space   chan struct{} // signalled when a blocked writer has room, or the conn fails
 	written chan struct{} // signalled to the loop when bytes are appended
+	mem     *Memory       // if not nil, charged for every byte in q
 }
 
 // maxUnsent caps the bytes written but not yet sent: Write stays that
@@ -28,8 +29,8 @@ type sendBuffer struct {
 // Unacknowledged bytes are capped by Config.SendBuffer, as always.
 const maxUnsent = 1 << 20
 
-func newSendBuffer(max int, written chan struct{}) *sendBuffer {
-	return &sendBuffer{max: max, starved: true, space: make(chan struct{}, 1), written: written}
+func newSendBuffer(max int, written chan struct{}, mem *Memory) *sendBuffer {
+	return &sendBuffer{max: max, starved: true, space: make(chan struct{}, 1), written: written, mem: mem}
 }
 
 // write appends as much of p as fits and returns how much it took, or an
@@ -44,6 +45,11 @@ func (b *sendBuffer) write(p []byte) (int, error) {
 		return 0, ErrClosed
 	}
 	n := min(len(p), b.room(), blockSize) // short holds: the loop reads meanwhile
+	if n > 0 && b.mem != nil {
+		// At the budget's limit the write waits for acks to free this
+		// buffer (wakeWriterLocked), as it does at b.max.
+		n = int(b.mem.takeUpTo(int64(b.q.len()), int64(n)))
+	}
 	if n <= 0 {
 		b.blocked = true
 		return 0, nil
@@ -110,6 +116,9 @@ func (b *sendBuffer) release(off uint64) {
 	}
 	n := min(off-b.base, uint64(b.q.len()))
 	b.q.discard(int(n))
+	if b.mem != nil {
+		b.mem.charge(-int64(n))
+	}
 	b.base += n
 	b.wakeWriterLocked()
 }
@@ -129,6 +138,9 @@ func (b *sendBuffer) fail(err error) {
 		b.failed = err
 	}
 	b.base += uint64(b.q.len())
+	if b.mem != nil {
+		b.mem.charge(-int64(b.q.len()))
+	}
 	b.q.reset()
 	b.mu.Unlock()
 	signal(b.space)

@@ -184,10 +184,16 @@ func (s *loopState) ptoDeadline() time.Time {
 	return s.lastElicit.Add(d)
 }
 
-// onPTO probes for tail loss: the oldest outstanding data goes again, or
-// a Ping, ahead of pacing.
+// onPTO probes for tail loss: the outstanding data lowest in the stream
+// goes again, or a Ping, ahead of pacing.
 //
-// Both probes RFC 9002 allows carry data: the oldest and the newest
+// Lowest in the stream, not first sent: a repair sent after newer data
+// is what the peer's reader waits for, and a receiver at its memory
+// budget drops, unacknowledged, whatever lies past its hole (see
+// Memory), so a probe of the first-sent packet, beyond the hole, would be
+// dropped at every timeout and the stream would stall for good.
+//
+// Both probes RFC 9002 allows carry data: the lowest and the newest
 // outstanding packet's, or the only one's twice. On a lossy path the tail
 // of a small exchange (a handshake message, a request) is often one
 // packet, and a lone probe lost with it doubled the wait: at 500 ms RTT and
@@ -197,25 +203,25 @@ func (s *loopState) ptoDeadline() time.Time {
 func (s *loopState) onPTO() {
 	s.ptoCount++
 	s.probes = 2
-	oldest, newest := -1, -1
+	lowest, newest := -1, -1
 	for k := s.sentHead; k < len(s.sent); k++ {
 		if p := &s.sent[k]; p.state == outstanding && (p.n > 0 || p.fin) {
-			if oldest < 0 {
-				oldest = k
+			if lowest < 0 || p.off < s.sent[lowest].off {
+				lowest = k
 			}
 			newest = k
 		}
 	}
-	if oldest < 0 {
+	if lowest < 0 {
 		s.sendPing()
 		s.sendPing()
 		return
 	}
-	s.probeAgain(&s.sent[oldest])
-	if newest != oldest {
+	s.probeAgain(&s.sent[lowest])
+	if newest != lowest {
 		s.probeAgain(&s.sent[newest])
 	}
-	s.dupProbe = oldest == newest && s.sent[oldest].n > 0
+	s.dupProbe = lowest == newest && s.sent[lowest].n > 0
 }
 
 // probeAgain queues an outstanding packet's data (or FIN) to go again.

@@ -54,11 +54,12 @@ type loopState struct {
 	ackRanges     []wire.Range // storage for parsing Acks
 
 	// receiving
-	rx       receiver
-	staged   []segmentIn // payloads of the datagrams being handled, for rcv
-	inBuf    *rxBuf      // their buffer, if rcv may keep it
-	readable bool        // rcv got bytes to read: signal the reader
-	dupProbe bool        // the next probe's data goes twice (see onPTO)
+	rx         receiver
+	staged     []segmentIn // payloads of the datagrams being handled, for rcv
+	stagedHeld int64       // bytes of staged beyond the contiguous prefix (see recvBuffer.admits)
+	inBuf      *rxBuf      // their buffer, if rcv may keep it
+	readable   bool        // rcv got bytes to read: signal the reader
+	dupProbe   bool        // the next probe's data goes twice (see onPTO)
 
 	// lifecycle and output
 	lastRecv, lastSend time.Time

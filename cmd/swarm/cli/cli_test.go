@@ -80,3 +80,17 @@ func TestParseRate(t *testing.T) {
 		t.Errorf("%+v %v", c, err)
 	}
 }
+
+func TestParseSize(t *testing.T) {
+	for in, want := range map[string]int64{"256MiB": 256 << 20, "1G": 1 << 30, "1gib": 1 << 30, "500MB": 500e6,
+		"64k": 64 << 10, "1048576": 1 << 20, "2 GiB": 2 << 30, "100B": 100} {
+		if got, err := parseSize(in); err != nil || got != want {
+			t.Errorf("parseSize(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "lots", "-1M", "0", "MiB", "1e30G"} {
+		if _, err := parseSize(bad); err == nil {
+			t.Errorf("parseSize(%q) accepted", bad)
+		}
+	}
+}

@@ -27,6 +27,7 @@ type daemonFlags struct {
 	maxDown   string
 	bootstrap []string
 	mdns      bool
+	memory    string
 }
 
 func newDaemonCmd(e *env) *cobra.Command {
@@ -44,6 +45,7 @@ func newDaemonCmd(e *env) *cobra.Command {
 	cmd.Flags().StringVar(&f.rate.maxUp, "max-upload-rate", "", "ceiling (the target of --policy fixed) for each upload, bits/s, e.g. 200M")
 	cmd.Flags().StringVar(&f.rate.minRate, "min-rate", "", "floor for each upload, bits/s, e.g. 10M")
 	cmd.Flags().StringVar(&f.maxDown, "max-download-rate", "", "cap on what this node's downloads ask their peers for in all, bits/s")
+	cmd.Flags().StringVar(&f.memory, "transport-memory", "256MiB", "bytes all swarmrc connections may buffer together (unacknowledged sends, data past a loss), e.g. 1GiB")
 	return cmd
 }
 
@@ -80,7 +82,11 @@ func runDaemon(ctx context.Context, e *env, f daemonFlags) error {
 	if err != nil {
 		return err
 	}
-	opts := nodeOpts{rate: rc, tracer: tracer, maxDown: maxDown, bootstrap: f.bootstrap, mdns: f.mdns}
+	memory, err := parseSize(f.memory)
+	if err != nil {
+		return &usageError{fmt.Sprintf("--transport-memory: %v", err)}
+	}
+	opts := nodeOpts{rate: rc, tracer: tracer, maxDown: maxDown, bootstrap: f.bootstrap, mdns: f.mdns, memory: memory}
 	n, err := openNodeWaiting(ctx, repo, listen, newLogger(slog.LevelInfo), opts)
 	if err != nil {
 		return err

@@ -92,12 +92,13 @@ type nodeOpts struct {
 	maxDown   float64
 	bootstrap []string
 	mdns      bool
+	memory    int64 // transport buffer budget, bytes
 }
 
 // openNode opens the repo's node, turning setup failures into clear errors.
 func openNode(repo string, listen []string, log *slog.Logger, o nodeOpts) (*node.Node, error) {
 	n, err := node.New(node.Options{Repo: repo, Listen: listen, Log: log, RateControl: o.rate, Tracer: o.tracer, MaxDownloadRate: o.maxDown,
-		Bootstrap: o.bootstrap, MDNS: o.mdns})
+		Bootstrap: o.bootstrap, MDNS: o.mdns, TransportMemory: o.memory})
 	switch {
 	case err == nil:
 		return n, nil

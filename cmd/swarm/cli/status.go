@@ -51,6 +51,10 @@ func runStatus(ctx context.Context, e *env, asJSON bool) error {
 			fmt.Fprintf(e.stdout, "swarmrc since start: sent %s (%.2f%% retransmitted)  received %s\n",
 				humanBytes(t.BytesSent), float64(t.BytesRetrans)*100/float64(max(t.BytesSent, 1)), humanBytes(t.BytesRecv))
 		}
+		if m := st.TransportMemory; m.Peak > 0 {
+			fmt.Fprintf(e.stdout, "swarmrc buffers: %s of %s (peak %s, refused %d times)\n",
+				humanBytes(m.Used), humanBytes(m.Limit), humanBytes(m.Peak), m.Refused)
+		}
 		return nil
 	})
 }

@@ -1,0 +1,108 @@
+package session
+
+import "sync/atomic"
+
+// DefaultMemory is the budget an Endpoint makes for itself when
+// Config.Memory is nil.
+const DefaultMemory = 256 << 20
+
+// memFloor is what each connection may buffer in each direction whatever
+// the budget says, so that a connection always makes progress: at 100 ms
+// that is still about 20 Mbit/s.
+const memFloor = 256 << 10
+
+// Memory is a budget of stream bytes shared by connections, and by the
+// Endpoints whose Config points at it: bytes written but not yet
+// acknowledged (send buffers) and bytes received beyond a hole (the
+// receive buffers' out-of-order part, the part a peer controls). Each
+// connection may hold memFloor bytes in each direction beyond it, so what
+// they hold together is at most the limit plus 2 × memFloor per
+// connection. Its methods are safe for concurrent use.
+//
+// At the limit a writer blocks until acknowledgements free its own
+// buffer, a receiver drops (without acknowledging) data it would have to
+// hold beyond a hole, which the peer sends again, and receive credit stops
+// growing. Bytes that continue the contiguous prefix are always taken:
+// they are what frees memory.
+type Memory struct {
+	limit   int64
+	used    atomic.Int64
+	peak    atomic.Int64
+	refused atomic.Int64
+}
+
+// NewMemory returns a budget of limit bytes (DefaultMemory if limit ≤ 0).
+func NewMemory(limit int64) *Memory {
+	if limit <= 0 {
+		limit = DefaultMemory
+	}
+	return &Memory{limit: limit}
+}
+
+// MemoryStats is a snapshot of a budget.
+type MemoryStats struct {
+	Limit, Used, Peak int64
+	// Refused counts the times a connection was denied memory: a
+	// received datagram dropped, or a write held back.
+	Refused int64
+}
+
+// Stats returns the budget's limit, what is held now and at most since it
+// was made, and how often memory was refused.
+func (m *Memory) Stats() MemoryStats {
+	return MemoryStats{Limit: m.limit, Used: m.used.Load(), Peak: m.peak.Load(), Refused: m.refused.Load()}
+}
+
+// admits reports whether a connection holding own bytes may hold n more:
+// within the limit, or while own+n stays within memFloor. It charges
+// nothing (see charge): the receive buffer charges what it really keeps.
+func (m *Memory) admits(own, n int64) bool {
+	if own+n <= memFloor || m.used.Load()+n <= m.limit {
+		return true
+	}
+	m.refused.Add(1)
+	return false
+}
+
+// charge adds n bytes held, and gives them back when n is negative.
+func (m *Memory) charge(n int64) {
+	if n > 0 {
+		m.notePeak(m.used.Add(n))
+	} else if n < 0 {
+		m.used.Add(n)
+	}
+}
+
+// takeUpTo charges at most n bytes, as many as the limit allows (all of
+// them while own+n stays within memFloor), and returns how many.
+func (m *Memory) takeUpTo(own, n int64) int64 {
+	for {
+		u := m.used.Load()
+		g := n
+		if own+n > memFloor {
+			g = max(0, min(n, m.limit-u), memFloor-own)
+		}
+		if g < n {
+			m.refused.Add(1)
+		}
+		if g <= 0 || m.used.CompareAndSwap(u, u+g) {
+			if g > 0 {
+				m.notePeak(u + g)
+			}
+			return g
+		}
+	}
+}
+
+// tight reports whether three quarters of the budget are in use: receive
+// credit stops growing.
+func (m *Memory) tight() bool { return m.used.Load() >= m.limit/4*3 }
+
+func (m *Memory) notePeak(u int64) {
+	for {
+		p := m.peak.Load()
+		if u <= p || m.peak.CompareAndSwap(p, u) {
+			return
+		}
+	}
+}
