@@ -88,6 +88,8 @@ type Config struct {
 	// loopbackJumbo: neither MaxDatagram nor the MSS was set, so
 	// connections to loopback may use larger datagrams (see forPeer).
 	loopbackJumbo bool
+	// noRepairCopies turns copyRepair off (tests compare with it).
+	noRepairCopies bool
 }
 
 // Defaults.

@@ -32,13 +32,17 @@ func TestSimProfiles(t *testing.T) {
 			size: 48 * mb, goodput: 0.90, maxRetx: 0.02},
 		{name: "P3 100M 200ms 2%", link: simnet.Link{Rate: ratectl.Mbps(100), Delay: 100 * time.Millisecond, Loss: 0.02},
 			size: 64 * mb, goodput: 0.88, maxRetx: 0.03},
+		// At 10 % loss each byte needs 1/0.9 transmissions on average, and
+		// the repairs of a transfer's last bandwidth-delay product go three
+		// times (copyRepair): about 2 × 10 % × BDP more, 1 % of these
+		// transfers (10.7 → 11.3 % and 10.2 → 11.2 % when it came in).
 		{name: "P5 20M 500ms 10%", link: simnet.Link{Rate: ratectl.Mbps(20), Delay: 250 * time.Millisecond, Loss: 0.10},
-			size: 64 * mb, goodput: 0.80, maxRetx: 0.11},
+			size: 64 * mb, goodput: 0.80, maxRetx: 0.12},
 		// The ramp-up at 100 Mbit/s: the receive credit once grew with the
 		// contiguous prefix, which lossy long paths hold back, and capped
 		// the first seconds (whole-transfer goodput 0.48).
 		{name: "P5 100M 500ms 10%", link: simnet.Link{Rate: ratectl.Mbps(100), Delay: 250 * time.Millisecond, Loss: 0.10},
-			size: 160 * mb, goodput: 0.70, whole: 0.56, maxRetx: 0.11},
+			size: 160 * mb, goodput: 0.70, whole: 0.56, maxRetx: 0.12},
 		{name: "20M 40ms 1% reorder dup truncate", link: simnet.Link{Rate: ratectl.Mbps(20), Delay: 20 * time.Millisecond,
 			Loss: 0.01, Reorder: 0.02, Duplicate: 0.01, Truncate: 0.01}, size: 8 * mb, goodput: 0.80, maxRetx: 0.06},
 	}

@@ -37,6 +37,8 @@ type loopState struct {
 	anyAcked      bool
 	nextOff       uint64   // next new stream byte
 	dupUpTo       uint64   // new bytes below were considered for a redundant copy
+	tailCopy      segment  // a repair to send again at once (see copyRepair)
+	tailCopies    int      // how many more times
 	retx          rangeSet // stream bytes to send again
 	ackedData     rangeSet // stream bytes acknowledged above ackedPrefix
 	ackedPrefix   uint64   // every stream byte below is acknowledged
