@@ -221,8 +221,8 @@ func TestCreditCoversHoles(t *testing.T) {
 	var slow receiver
 	slow.init(&c)
 	slow.updateCredit(now, 0, 0, 0, 50*time.Millisecond)
-	// 1 MiB/s arrives in order for 10 s and nobody reads it: 4 × rate ×
-	// RTT is 0.2 MiB, so the window stays at the initial 1 MiB however
+	// 1 MiB/s arrives in order for 10 s and nobody reads it: 8 × rate ×
+	// RTT is 0.4 MiB, so the window stays at the initial 1 MiB however
 	// much is unread.
 	for i := 1; i <= 10; i++ {
 		slow.updateCredit(now.Add(time.Duration(i)*time.Second), 0, uint64(i)*mib, uint64(i)*mib, 50*time.Millisecond)
@@ -235,7 +235,7 @@ func TestCreditCoversHoles(t *testing.T) {
 	holed.init(&c)
 	holed.updateCredit(now, 0, 0, 0, srtt)
 	// The same rate, but the first MiB misses a packet whose repairs keep
-	// failing: after 10 s, 10 MiB wait past it (4 × rate × RTT is 2 MiB).
+	// failing: after 10 s, 10 MiB wait past it (8 × rate × RTT is 4 MiB).
 	for i := 1; i <= 10; i++ {
 		holed.updateCredit(now.Add(time.Duration(i)*time.Second), 0, 0, uint64(i)*mib, srtt)
 	}

@@ -24,7 +24,7 @@ type Config struct {
 	MaxDatagram int
 	// InitialWindow is the receive credit granted at the start (default
 	// 1 MiB); MaxWindow caps its growth (default 64 MiB). The credit grows
-	// to four times the measured receive rate times the RTT, or twice the
+	// to eight times the measured receive rate times the RTT, or twice the
 	// bytes held beyond a hole, whichever is more.
 	InitialWindow, MaxWindow int
 	// SendBuffer caps bytes written but not yet acknowledged (default
