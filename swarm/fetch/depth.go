@@ -25,6 +25,8 @@ const (
 	// rateWindow is the shortest span the delivery rate is averaged over;
 	// it is at least two unloaded latencies (see rate).
 	rateWindow = time.Second
+	// fastWindow is the shortest span of the rate the depth rises with.
+	fastWindow = 500 * time.Millisecond
 	latWindow  = 10 * time.Second // the minimum latency is re-learned this often
 	ticksKept  = 64               // progress ticks of history: 16 s at 250 ms
 )
@@ -81,8 +83,10 @@ func (d *depthMeter) tick(now time.Time) {
 // lossy path replies arrive in bursts, a round trip apart, as the transport
 // repairs holes in order; a shorter average swung the depth between 4 and
 // 26 on a 500 ms, 10 % path and starved the pipe at every low.
-func (d *depthMeter) rate() float64 {
-	window := d.window()
+func (d *depthMeter) rate() float64 { return d.rateOver(d.window()) }
+
+// rateOver is the delivery rate over the newest ticks spanning window.
+func (d *depthMeter) rateOver(window time.Duration) float64 {
 	var sum int64
 	var span time.Duration
 	for k := range d.n {
@@ -107,8 +111,15 @@ func (d *depthMeter) window() time.Duration { return max(rateWindow, 2*d.minLat)
 // the product misses: a reply that waits for the transport to repair a
 // loss holds its request well beyond the unloaded latency, and the rate
 // measured while the pipe is short of requests is itself too low.
+//
+// The depth rises with the rate over the last unloaded latency (at least
+// fastWindow) when that is higher than the average: when the transport's
+// startup ends, the average still covers the ramp, and at 500 ms and 10 %
+// loss the seeder ran out of requests for a second right after it
+// (SWARM_TRACE: unsent 0 with the link rate reached). It falls only with
+// the average.
 func (d *depthMeter) depth(chunk int64, limit int) int {
-	r := d.rate()
+	r := max(d.rate(), d.rateOver(max(fastWindow, d.minLat)))
 	if r == 0 || d.minLat == 0 {
 		return startDepth(chunk, limit)
 	}

@@ -86,3 +86,33 @@ func TestDepthKeepsItsStartUntilAWindowPassed(t *testing.T) {
 		t.Fatalf("depth %d once the window passed, want %d", got, 1+depthSlack)
 	}
 }
+
+// When the rate jumps (the transport's startup ends) the depth follows
+// within one unloaded latency, not after the averaging window: the seeder
+// must not run out of requests just as the link fills. It falls only with
+// the average.
+func TestDepthRisesWithTheRate(t *testing.T) {
+	now := time.Unix(0, 0)
+	var d depthMeter
+	d.tick(now)
+	const lat = 600 * time.Millisecond
+	step := func(n int, perTick float64) {
+		for range n {
+			now = now.Add(250 * time.Millisecond)
+			d.delivered(int64(perTick), lat, now)
+			d.tick(now)
+		}
+	}
+	step(16, 0.5e6) // 4 s at 2 MB/s
+	before := d.depth(1<<20, 64)
+	step(3, 3e6) // 750 ms at 12 MB/s
+	// 12e6 × 0.6 s / 1 MiB = 6.9 chunks; × 2.5 + 2 = 20. The 1.25 s average
+	// (8 MB/s) alone would give 14.
+	if got := d.depth(1<<20, 64); got < 20 {
+		t.Fatalf("depth %d (from %d) 750 ms after the rate jumped to 12 MB/s, want at least 20", got, before)
+	}
+	step(2, 0.5e6) // back to 2 MB/s for 500 ms: the average still holds it up
+	if got := d.depth(1<<20, 64); got < 10 {
+		t.Fatalf("depth %d 500 ms after the rate fell back: it falls with the average, want at least 10", got)
+	}
+}
