@@ -420,12 +420,17 @@ func (a *adaptive) heavyLossRound(r round) bool {
 
 // heavyLoss returns the round's loss ratio and whether it is over the
 // policy's heavy-loss ratio.
+//
+// A round of fewer than heavyLossPackets tells nothing: at 10 % random
+// loss, two losses among six packets are common, and the cut, to under
+// the tiny delivery rate such a round measures, once held a transfer at
+// a tenth of a megabit for seconds (in the simulator at P5).
 func (a *adaptive) heavyLoss(r round) (float64, bool) {
 	if r.lost == 0 {
 		return 0, false
 	}
 	ratio := float64(r.lost) / float64(r.acked+r.lost)
-	return ratio, ratio > a.p.heavyLoss
+	return ratio, ratio > a.p.heavyLoss && r.acked+r.lost >= heavyLossPackets*a.cfg.MSS
 }
 
 // capToDelivery keeps an increase within mult times what the path delivered

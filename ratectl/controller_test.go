@@ -104,3 +104,34 @@ func TestModesInSnapshot(t *testing.T) {
 	}
 	_ = now
 }
+
+// Three losses among six packets can be chance at 10 % random loss, not
+// heavy loss: a round that small must not cut the rate (it once cut to a
+// tenth of a megabit, under the tiny delivery rate the round measured).
+// The same ratio over 60 packets does cut.
+func TestHeavyLossNeedsAFullRound(t *testing.T) {
+	const pkt = DefaultMSS
+	run := func(packets, lossEvery int) float64 {
+		ctl, _ := New(Config{Policy: Fair, InitialRate: 5e6})
+		now := t0
+		rtt := 500 * time.Millisecond
+		for i := range packets {
+			now = now.Add(rtt / time.Duration(packets+1))
+			if i%lossEvery == lossEvery-1 {
+				ctl.OnLoss(now, pkt)
+				continue
+			}
+			ctl.OnAck(now, AckSample{AckedBytes: pkt, RTT: rtt, InFlight: pkt, DeliveryRate: 1e6})
+		}
+		ctl.OnAck(now.Add(rtt), AckSample{AckedBytes: pkt, RTT: rtt, InFlight: pkt, DeliveryRate: 1e6})
+		return ctl.Rate()
+	}
+	if r := run(6, 2); r < 5e6 {
+		t.Errorf("3 losses in 6 packets cut the rate to %.0f", r)
+	}
+	// A heavy round cuts under its delivery rate by half its loss ratio:
+	// 1e6 × (1 − 0.5/2).
+	if r := run(60, 2); r != 750e3 {
+		t.Errorf("30 losses in 60 packets: rate %.0f, want the heavy-loss cut to 750000", r)
+	}
+}

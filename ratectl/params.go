@@ -30,6 +30,9 @@ const (
 	probeBaseAfter = 5 * time.Second
 	// drainGain is the pacing gain of a base-RTT probe round.
 	drainGain = 0.75
+	// heavyLossPackets is the fewest packets a round must count before
+	// its loss ratio can be judged heavy (see heavyLoss).
+	heavyLossPackets = 16
 	// startupGain is the per-round growth before the first queue shows.
 	startupGain = 2.885
 	// bwRounds is how many rounds the bandwidth max-filter spans.
