@@ -53,11 +53,12 @@ func (m *Memory) Stats() MemoryStats {
 	return MemoryStats{Limit: m.limit, Used: m.used.Load(), Peak: m.peak.Load(), Refused: m.refused.Load()}
 }
 
-// admits reports whether a connection holding own bytes may hold n more:
-// within the limit, or while own+n stays within memFloor. It charges
-// nothing (see charge): the receive buffer charges what it really keeps.
-func (m *Memory) admits(own, n int64) bool {
-	if own+n <= memFloor || m.used.Load()+n <= m.limit {
+// admits reports whether a connection holding own bytes, of which
+// pending are not charged yet, may hold n more: within the limit, or while
+// own+n stays within memFloor. It charges nothing (see charge): the
+// receive buffer charges what it really keeps.
+func (m *Memory) admits(own, pending, n int64) bool {
+	if own+n <= memFloor || m.used.Load()+pending+n <= m.limit {
 		return true
 	}
 	m.refused.Add(1)
@@ -82,17 +83,21 @@ func (m *Memory) takeUpTo(own, n int64) int64 {
 		if own+n > memFloor {
 			g = max(0, min(n, m.limit-u), memFloor-own)
 		}
-		if g < n {
-			m.refused.Add(1)
-		}
 		if g <= 0 || m.used.CompareAndSwap(u, u+g) {
 			if g > 0 {
 				m.notePeak(u + g)
+			}
+			if g < n {
+				m.refused.Add(1)
 			}
 			return g
 		}
 	}
 }
+
+// hasRoom reports whether a connection holding own bytes would get some
+// memory now.
+func (m *Memory) hasRoom(own int64) bool { return own < memFloor || m.used.Load() < m.limit }
 
 // tight reports whether three quarters of the budget are in use: receive
 // credit stops growing.

@@ -25,10 +25,10 @@ func TestMemoryBudget(t *testing.T) {
 	if got := m.takeUpTo(memFloor-100, 1000); got != 100 {
 		t.Errorf("over the limit, 100 bytes under the floor: got %d, want 100", got)
 	}
-	if m.admits(memFloor, 1) {
+	if m.admits(memFloor, 0, 1) {
 		t.Errorf("over the limit and the floor: admitted")
 	}
-	if !m.admits(0, memFloor) {
+	if !m.admits(0, 0, memFloor) {
 		t.Errorf("within the floor: refused")
 	}
 	m.charge(-(2<<20 + memFloor + 100))
@@ -45,18 +45,20 @@ func TestMemoryBudget(t *testing.T) {
 	}
 }
 
-// forgeData delivers data packets into c's loop as if its peer sent them.
-func forgeData(c *Conn, pn, off uint64, payload []byte) {
+// forgeData delivers a data packet into c's loop as if its peer sent it.
+func forgeData(t *testing.T, c *Conn, pn, off uint64, payload []byte) {
 	b := (&wire.Data{DestID: c.localID, Number: pn, Offset: off, Payload: payload}).Append(nil)
 	buf := c.ep.small.get()
 	k := copy(buf.b, b)
-	c.deliver(inPacket{buf: buf, b: buf.b[:k], seg: k})
+	if !c.deliver(inPacket{buf: buf, b: buf.b[:k], seg: k}) {
+		t.Fatalf("forged packet at offset %d not queued", off)
+	}
 }
 
 // TestHostilePeerHoldsAtMostTheBudget: a peer that sends its whole credit
 // but the first byte makes the receiver hold it all past the hole; the
-// budget caps that, the connection still completes the stream once the
-// hole is filled, and closing gives everything back.
+// budget caps that, what was held becomes readable (and uncharged) once
+// the hole is filled, and closing gives everything back.
 func TestHostilePeerHoldsAtMostTheBudget(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		n := simnet.New(simnet.Link{Rate: ratectl.Mbps(20), Delay: 5 * time.Millisecond}, 5)
@@ -67,7 +69,7 @@ func TestHostilePeerHoldsAtMostTheBudget(t *testing.T) {
 		const seg = 1000
 		pn := uint64(1 << 20)
 		for off := uint64(seg); off+seg <= 1<<20; off += seg { // the initial credit
-			forgeData(s, pn, off, payload(seg))
+			forgeData(t, s, pn, off, payload(seg))
 			pn++
 		}
 		time.Sleep(50 * time.Millisecond)
@@ -80,7 +82,7 @@ func TestHostilePeerHoldsAtMostTheBudget(t *testing.T) {
 			t.Errorf("stats %+v: the budget was never reached", st)
 		}
 		held := s.rcv.heldBytes.Load()
-		forgeData(s, pn, 0, payload(seg))
+		forgeData(t, s, pn, 0, payload(seg))
 		buf := make([]byte, 2*seg)
 		got, err := io.ReadFull(s, buf[:seg])
 		if err != nil || got != seg {
@@ -199,4 +201,28 @@ func TestWriterWaitsForTheBudget(t *testing.T) {
 		c.Close()
 		s.Close()
 	})
+}
+
+// A receiver at its budget drops, unacknowledged, what lies past its hole,
+// so the probe timeout must carry the hole's repair: the outstanding data
+// lowest in the stream that the peer has not acknowledged. A copy whose
+// original was acknowledged stays outstanding and must be passed over.
+func TestProbeCarriesTheHole(t *testing.T) {
+	var s loopState
+	s.firstPN, s.nextPN = 10, 14
+	s.sent = []sentPacket{
+		{pn: 10, off: 0, n: 1000, state: ackedState},     // a repair, acknowledged
+		{pn: 11, off: 0, n: 1000, state: outstanding},    // its copy, lost
+		{pn: 12, off: 5000, n: 1000, state: outstanding}, // the hole's repair
+		{pn: 13, off: 9000, n: 1000, state: outstanding}, // newest, past the hole
+	}
+	s.ackedPrefix = 1000
+	s.ackedData.add(6000, 9000)
+	s.onPTO()
+	if !s.retx.covers(5000, 6000) {
+		t.Errorf("the probe does not carry the hole [5000,6000): queued %+v", s.retx.s)
+	}
+	if s.retx.covers(0, 1000) {
+		t.Errorf("the probe carries acknowledged bytes: queued %+v", s.retx.s)
+	}
 }

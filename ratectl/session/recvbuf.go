@@ -9,8 +9,14 @@ import (
 
 // maxHeldSpans caps the out-of-order stretches a receiver holds, so that
 // a peer sending tiny scattered segments cannot make it allocate without
-// bound.
-const maxHeldSpans = 1 << 16
+// bound. The loop refuses, before acknowledging it, a datagram past the
+// prefix once heldSpanSlack spans short of it (more than one batch of
+// datagrams), so that store's own check, which comes after the
+// acknowledgement was recorded, never drops one.
+const (
+	maxHeldSpans  = 1 << 16
+	heldSpanSlack = 1 << 10
+)
 
 // recvBuffer reassembles the peer's stream. The loop inserts segments; the
 // application reads the contiguous prefix. Bytes stay in the receive
@@ -41,6 +47,7 @@ type recvBuffer struct {
 	mem       *Memory
 	heldBytes atomic.Int64
 	contigNow atomic.Uint64
+	spansNow  atomic.Int64 // have.spans(), for the loop's scatter check
 }
 
 // newRecvBuffer returns a buffer that keeps at most budget bytes of
@@ -52,12 +59,17 @@ func newRecvBuffer(budget int, mem *Memory) *recvBuffer {
 
 // admits reports whether the loop may take n bytes at offset off: always
 // if they continue the contiguous prefix (as far as it knows), else if
-// the memory budget lets this buffer hold them.
+// the held stretches are not too scattered and the memory budget lets
+// this buffer hold them. The loop drops what it refuses without
+// acknowledging it, so the peer sends it again.
 func (b *recvBuffer) admits(off uint64, n, staged int64) bool {
-	if b.mem == nil || off <= b.contigNow.Load() {
+	if off <= b.contigNow.Load() {
 		return true
 	}
-	return b.mem.admits(b.heldBytes.Load()+staged, n)
+	if b.spansNow.Load() >= maxHeldSpans-heldSpanSlack {
+		return false
+	}
+	return b.mem == nil || b.mem.admits(b.heldBytes.Load()+staged, staged, n)
 }
 
 // chargeHeld adds n (negative: removes) bytes held beyond the prefix; mu
@@ -151,6 +163,7 @@ func (b *recvBuffer) store(off, end uint64, p []byte, buf *rxBuf) {
 		n -= int64(len(c.p))
 	}
 	b.have.trimBelow(b.contig)
+	b.spansNow.Store(int64(b.have.spans()))
 	b.chargeHeld(n)
 }
 
@@ -242,6 +255,7 @@ func (b *recvBuffer) fail(err error) {
 		delete(b.held, off)
 	}
 	b.have = rangeSet{}
+	b.spansNow.Store(0)
 	b.arena.release()
 	b.mu.Unlock()
 	signal(b.readable)

@@ -20,6 +20,7 @@ type sendBuffer struct {
 	space   chan struct{} // signalled when a blocked writer has room, or the conn fails
 	written chan struct{} // signalled to the loop when bytes are appended
 	mem     *Memory       // if not nil, charged for every byte in q
+	memWait bool          // the blocked writer was refused memory, not room
 }
 
 // maxUnsent caps the bytes written but not yet sent: Write stays that
@@ -48,7 +49,9 @@ func (b *sendBuffer) write(p []byte) (int, error) {
 	if n > 0 && b.mem != nil {
 		// At the budget's limit the write waits for acks to free this
 		// buffer (wakeWriterLocked), as it does at b.max.
-		n = int(b.mem.takeUpTo(int64(b.q.len()), int64(n)))
+		if n = int(b.mem.takeUpTo(int64(b.q.len()), int64(n))); n == 0 {
+			b.memWait = true
+		}
 	}
 	if n <= 0 {
 		b.blocked = true
@@ -72,10 +75,14 @@ func (b *sendBuffer) room() int {
 // again, so that it writes a lot at once instead of waking per packet
 // (TCP wakes writers at a third); mu must be held.
 func (b *sendBuffer) wakeWriterLocked() {
-	if b.blocked && b.room() >= min(b.max, maxUnsent)/2 {
-		b.blocked = false
-		signal(b.space)
+	if !b.blocked || b.room() < min(b.max, maxUnsent)/2 {
+		return
 	}
+	if b.memWait && !b.mem.hasRoom(int64(b.q.len())) {
+		return // refused memory: waking it at every ack would only refuse it again
+	}
+	b.blocked, b.memWait = false, false
+	signal(b.space)
 }
 
 // endLocked returns the offset after the last written byte and whether

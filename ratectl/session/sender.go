@@ -205,7 +205,7 @@ func (s *loopState) onPTO() {
 	s.probes = 2
 	lowest, newest := -1, -1
 	for k := s.sentHead; k < len(s.sent); k++ {
-		if p := &s.sent[k]; p.state == outstanding && (p.n > 0 || p.fin) {
+		if p := &s.sent[k]; p.state == outstanding && s.unacked(p) {
 			if lowest < 0 || p.off < s.sent[lowest].off {
 				lowest = k
 			}
@@ -222,6 +222,20 @@ func (s *loopState) onPTO() {
 		s.probeAgain(&s.sent[newest])
 	}
 	s.dupProbe = lowest == newest && s.sent[lowest].n > 0
+}
+
+// unacked reports whether some of p's bytes, or its FIN, still wait for
+// an acknowledgement: a copy whose original was acknowledged stays
+// outstanding, and probing it would carry nothing the peer needs.
+func (s *loopState) unacked(p *sentPacket) bool {
+	if p.fin && !s.finAcked {
+		return true
+	}
+	if p.n == 0 {
+		return false
+	}
+	lo, hi := max(p.off, s.ackedPrefix), p.off+uint64(p.n)
+	return lo < hi && !s.ackedData.covers(lo, hi)
 }
 
 // probeAgain queues an outstanding packet's data (or FIN) to go again.
@@ -318,17 +332,25 @@ func (s *loopState) copyRepair(seg segment) {
 
 // pendingCopy returns the copy copyRepair arranged, unless the peer has
 // acknowledged its bytes meanwhile.
+// A copy waits while probes are due (they go first), and starts at the
+// first byte the peer has not acknowledged.
 func (s *loopState) pendingCopy() (segment, bool) {
-	if s.tailCopies == 0 {
+	if s.tailCopies == 0 || s.probes > 0 {
 		return segment{}, false
 	}
 	c := s.tailCopy
-	needed := c.fin && !s.finAcked
-	s.ackedData.forEachMissing(max(c.off, s.ackedPrefix), c.off+uint64(c.n), func(lo, hi uint64) { needed = true })
-	if !needed {
+	end := c.off + uint64(c.n)
+	first, found := end, false
+	s.ackedData.forEachMissing(max(c.off, s.ackedPrefix), end, func(lo, hi uint64) {
+		if !found {
+			first, found = lo, true
+		}
+	})
+	if !found && !(c.fin && !s.finAcked) {
 		s.tailCopy, s.tailCopies = segment{}, 0
 		return segment{}, false
 	}
+	c.n, c.off = int(end-first), first
 	return c, true
 }
 

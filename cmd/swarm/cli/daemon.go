@@ -19,6 +19,10 @@ import (
 // daemonMemoryLimit is a daemon's soft heap limit unless GOMEMLIMIT is set.
 const daemonMemoryLimit = 512 << 20
 
+// minTransportMemory is the least --transport-memory: less leaves every
+// connection at its floor (and 0 would mean the default).
+const minTransportMemory = 1 << 20
+
 type daemonFlags struct {
 	listen    []string
 	api       string
@@ -85,6 +89,9 @@ func runDaemon(ctx context.Context, e *env, f daemonFlags) error {
 	memory, err := parseSize(f.memory)
 	if err != nil {
 		return &usageError{fmt.Sprintf("--transport-memory: %v", err)}
+	}
+	if memory < minTransportMemory {
+		return &usageError{fmt.Sprintf("--transport-memory %s: at least 1MiB", f.memory)}
 	}
 	opts := nodeOpts{rate: rc, tracer: tracer, maxDown: maxDown, bootstrap: f.bootstrap, mdns: f.mdns, memory: memory}
 	n, err := openNodeWaiting(ctx, repo, listen, newLogger(slog.LevelInfo), opts)
