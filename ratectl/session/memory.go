@@ -27,6 +27,7 @@ const memFloor = 256 << 10
 type Memory struct {
 	limit   int64
 	used    atomic.Int64
+	held    atomic.Int64 // the part of used held past holes (receive side)
 	peak    atomic.Int64
 	refused atomic.Int64
 }
@@ -99,9 +100,21 @@ func (m *Memory) takeUpTo(own, n int64) int64 {
 // memory now.
 func (m *Memory) hasRoom(own int64) bool { return own < memFloor || m.used.Load() < m.limit }
 
-// tight reports whether three quarters of the budget are in use: receive
-// credit stops growing.
-func (m *Memory) tight() bool { return m.used.Load() >= m.limit/4*3 }
+// tight reports whether what is held past holes takes three quarters of
+// what the send buffers leave of the budget: receive credit stops growing.
+//
+// What the send buffers hold is left out: a seeder busy sending must not
+// freeze its own downloads' credit while nothing waits past their holes.
+func (m *Memory) tight() bool {
+	held := m.held.Load()
+	return held >= (m.limit-(m.used.Load()-held))/4*3
+}
+
+// chargeHeld charges (or, negative, gives back) n bytes held past a hole.
+func (m *Memory) chargeHeld(n int64) {
+	m.held.Add(n)
+	m.charge(n)
+}
 
 func (m *Memory) notePeak(u int64) {
 	for {

@@ -40,6 +40,22 @@ func TestMemoryBudget(t *testing.T) {
 	if st.Used != 1<<20 || st.Peak != 2<<20+memFloor+100 || st.Refused != 3 {
 		t.Errorf("stats %+v, want used 1 MiB, peak 2 MiB + floor + 100, 3 refusals", st)
 	}
+	// Send buffers alone do not make the budget tight for receivers;
+	// bytes held past holes do, out of what the sends leave.
+	tm := NewMemory(1 << 20)
+	tm.charge(768 << 10)
+	if tm.tight() {
+		t.Errorf("tight with three quarters of the budget in send buffers and nothing held")
+	}
+	tm.chargeHeld(200 << 10)
+	if !tm.tight() {
+		t.Errorf("not tight with 200 KiB held of the 256 KiB the sends leave")
+	}
+	tm.charge(256 << 10)
+	tm.chargeHeld(-200 << 10)
+	if !tm.tight() {
+		t.Errorf("not tight with the whole budget in send buffers")
+	}
 	if NewMemory(0).Stats().Limit != DefaultMemory {
 		t.Errorf("zero limit is not the default")
 	}

@@ -80,7 +80,7 @@ func (b *recvBuffer) chargeHeld(n int64) {
 	}
 	b.heldBytes.Add(n)
 	if b.mem != nil {
-		b.mem.charge(n)
+		b.mem.chargeHeld(n)
 	}
 }
 
