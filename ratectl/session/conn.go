@@ -76,22 +76,27 @@ func newConn(e *Endpoint, raddr net.Addr, id wire.ConnID, client bool) *Conn {
 // deliver queues datagrams for the loop; false if the queue is full.
 func (c *Conn) deliver(p inPacket) bool {
 	size := int64(cap(p.buf.b))
-	if c.inBytes.Add(size) > maxInBytes {
+	mem := c.ep.cfg.Memory
+	if q := c.inBytes.Add(size); q > maxInBytes || q > inFloor && !mem.fits(size) {
 		c.inBytes.Add(-size)
 		return false
 	}
+	mem.charge(size)
 	select {
 	case c.in <- p:
 		return true
 	default:
 		c.inBytes.Add(-size)
+		mem.charge(-size)
 		return false
 	}
 }
 
 // received releases a delivered packet's buffer.
 func (c *Conn) received(p inPacket) {
-	c.inBytes.Add(-int64(cap(p.buf.b)))
+	size := int64(cap(p.buf.b))
+	c.inBytes.Add(-size)
+	c.ep.cfg.Memory.charge(-size)
 	p.buf.release()
 }
 

@@ -53,6 +53,10 @@ const (
 	closeReplies = 3
 	inQueue      = 2048     // messages queued per connection before drops
 	maxInBytes   = 32 << 20 // receive buffer memory queued per connection before drops
+	// inFloor is what a connection may queue whatever the memory budget
+	// says (64 GRO buffers); past it the queue is charged to the budget
+	// like the rest, and refused at its limit.
+	inFloor = 4 << 20
 )
 
 // NewEndpoint starts an endpoint on pc, which it owns from now on. With

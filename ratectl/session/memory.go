@@ -13,11 +13,12 @@ const memFloor = 256 << 10
 
 // Memory is a budget of stream bytes shared by connections, and by the
 // Endpoints whose Config points at it: bytes written but not yet
-// acknowledged (send buffers) and bytes received beyond a hole (the
-// receive buffers' out-of-order part, the part a peer controls). Each
-// connection may hold memFloor bytes in each direction beyond it, so what
-// they hold together is at most the limit plus 2 × memFloor per
-// connection. Its methods are safe for concurrent use.
+// acknowledged (send buffers), bytes received beyond a hole (the receive
+// buffers' out-of-order part, the part a peer controls), and datagram
+// buffers queued for a connection's loop. Each connection may hold
+// memFloor bytes in each direction and inFloor of queue beyond it, so
+// what they hold together is at most the limit plus 2 × memFloor +
+// inFloor per connection. Its methods are safe for concurrent use.
 //
 // At the limit a writer blocks until acknowledgements free its own
 // buffer, a receiver drops (without acknowledging) data it would have to
@@ -25,11 +26,12 @@ const memFloor = 256 << 10
 // growing. Bytes that continue the contiguous prefix are always taken:
 // they are what frees memory.
 type Memory struct {
-	limit   int64
-	used    atomic.Int64
-	held    atomic.Int64 // the part of used held past holes (receive side)
-	peak    atomic.Int64
-	refused atomic.Int64
+	limit    int64
+	used     atomic.Int64
+	held     atomic.Int64 // the part of used held past holes (receive side)
+	heldPeak atomic.Int64
+	peak     atomic.Int64
+	refused  atomic.Int64
 }
 
 // NewMemory returns a budget of limit bytes (DefaultMemory if limit ≤ 0).
@@ -43,6 +45,8 @@ func NewMemory(limit int64) *Memory {
 // MemoryStats is a snapshot of a budget.
 type MemoryStats struct {
 	Limit, Used, Peak int64
+	// HeldPeak is the most held past holes at once (part of Peak).
+	HeldPeak int64
 	// Refused counts the times a connection was denied memory: a
 	// received datagram dropped, or a write held back.
 	Refused int64
@@ -51,7 +55,8 @@ type MemoryStats struct {
 // Stats returns the budget's limit, what is held now and at most since it
 // was made, and how often memory was refused.
 func (m *Memory) Stats() MemoryStats {
-	return MemoryStats{Limit: m.limit, Used: m.used.Load(), Peak: m.peak.Load(), Refused: m.refused.Load()}
+	return MemoryStats{Limit: m.limit, Used: m.used.Load(), Peak: m.peak.Load(), HeldPeak: m.heldPeak.Load(),
+		Refused: m.refused.Load()}
 }
 
 // admits reports whether a connection holding own bytes, of which
@@ -60,6 +65,16 @@ func (m *Memory) Stats() MemoryStats {
 // receive buffer charges what it really keeps.
 func (m *Memory) admits(own, pending, n int64) bool {
 	if own+n <= memFloor || m.used.Load()+pending+n <= m.limit {
+		return true
+	}
+	m.refused.Add(1)
+	return false
+}
+
+// fits reports whether n more bytes stay within the limit, counting a
+// refusal if not.
+func (m *Memory) fits(n int64) bool {
+	if m.used.Load()+n <= m.limit {
 		return true
 	}
 	m.refused.Add(1)
@@ -112,14 +127,17 @@ func (m *Memory) tight() bool {
 
 // chargeHeld charges (or, negative, gives back) n bytes held past a hole.
 func (m *Memory) chargeHeld(n int64) {
-	m.held.Add(n)
+	raise(&m.heldPeak, m.held.Add(n))
 	m.charge(n)
 }
 
-func (m *Memory) notePeak(u int64) {
+func (m *Memory) notePeak(u int64) { raise(&m.peak, u) }
+
+// raise sets p to u if u is larger.
+func raise(p *atomic.Int64, u int64) {
 	for {
-		p := m.peak.Load()
-		if u <= p || m.peak.CompareAndSwap(p, u) {
+		v := p.Load()
+		if u <= v || p.CompareAndSwap(v, u) {
 			return
 		}
 	}

@@ -86,15 +86,20 @@ func TestHostilePeerHoldsAtMostTheBudget(t *testing.T) {
 		pn := uint64(1 << 20)
 		for off := uint64(seg); off+seg <= 1<<20; off += seg { // the initial credit
 			forgeData(t, s, pn, off, payload(seg))
-			pn++
+			if pn++; pn%32 == 0 {
+				synctest.Wait() // let the loop drain its queue (64 KiB buffers: inFloor holds 64)
+			}
 		}
 		time.Sleep(50 * time.Millisecond)
 		synctest.Wait()
 		st := cfg.Memory.Stats()
-		if bound := st.Limit + memFloor + seg; st.Peak > bound {
-			t.Errorf("held %d bytes past the hole, want at most %d", st.Peak, bound)
+		if bound := st.Limit + memFloor + seg; st.HeldPeak > bound {
+			t.Errorf("held %d bytes past the hole, want at most %d", st.HeldPeak, bound)
 		}
-		if st.Refused == 0 || st.Peak < st.Limit {
+		if bound := st.Limit + memFloor + inFloor + seg; st.Peak > bound {
+			t.Errorf("held %d bytes with the queued datagrams, want at most %d", st.Peak, bound)
+		}
+		if st.Refused == 0 || st.HeldPeak < st.Limit {
 			t.Errorf("stats %+v: the budget was never reached", st)
 		}
 		held := s.rcv.heldBytes.Load()
@@ -162,8 +167,11 @@ func TestTransfersUnderATightBudget(t *testing.T) {
 		for name, m := range map[string]*Memory{"receivers": cliCfg.Memory, "senders": srvCfg.Memory} {
 			st := m.Stats()
 			t.Logf("%s: %+v", name, st)
-			if bound := st.Limit + conns*(memFloor+wire.MaxPacketSize); st.Peak > bound {
-				t.Errorf("%s held up to %d bytes, want at most %d", name, st.Peak, bound)
+			if bound := st.Limit + conns*(memFloor+wire.MaxPacketSize); st.HeldPeak > bound {
+				t.Errorf("%s held up to %d bytes past holes, want at most %d", name, st.HeldPeak, bound)
+			}
+			if bound := st.Limit + conns*(memFloor+wire.MaxPacketSize+inFloor); st.Peak > bound {
+				t.Errorf("%s held up to %d bytes in all, want at most %d", name, st.Peak, bound)
 			}
 			if st.Refused == 0 && m == cliCfg.Memory {
 				t.Errorf("%s: the budget was never reached (peak %d)", name, st.Peak)
@@ -240,5 +248,42 @@ func TestProbeCarriesTheHole(t *testing.T) {
 	}
 	if s.retx.covers(0, 1000) {
 		t.Errorf("the probe carries acknowledged bytes: queued %+v", s.retx.s)
+	}
+}
+
+// Datagrams queued for a connection's loop count against the budget past
+// inFloor: a peer flooding a connection whose loop falls behind holds no
+// more than that, and the queue gives its charge back as the loop drains.
+func TestQueuedDatagramsCountAgainstTheBudget(t *testing.T) {
+	n := simnet.New(simnet.Link{}, 1)
+	cfg := quietConfig()
+	cfg.Memory = NewMemory(1 << 20)
+	ep, err := NewEndpoint(n.MustListen("server"), cfg, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ep.Close()
+	c := newConn(ep, simnet.Addr("client"), wire.ConnID{1}, false) // its loop is not running
+	var queued int64
+	for range 1000 {
+		buf := ep.small.get()
+		if !c.deliver(inPacket{buf: buf, b: buf.b[:100], seg: 100}) {
+			buf.release()
+			break
+		}
+		queued += int64(cap(buf.b))
+	}
+	st := cfg.Memory.Stats()
+	if queued < inFloor-smallRxBuf || queued > inFloor+st.Limit+smallRxBuf || st.Refused == 0 {
+		t.Errorf("queued %d bytes (floor %d, budget %d), %+v", queued, inFloor, st.Limit, st)
+	}
+	if st.Used != queued {
+		t.Errorf("budget charged %d for %d queued", st.Used, queued)
+	}
+	for len(c.in) > 0 {
+		c.received(<-c.in)
+	}
+	if used := cfg.Memory.Stats().Used; used != 0 {
+		t.Errorf("%d bytes charged after the queue drained", used)
 	}
 }
