@@ -185,7 +185,8 @@ type Status struct {
 }
 
 // TransportMemory is the budget of bytes swarmrc connections buffer
-// (sent but unacknowledged, received past a hole): its limit, what is held
+// (sent but unacknowledged, received past a hole, datagrams queued for
+// processing): its limit, what is held
 // now and at most since the daemon started, and how often a connection
 // was refused memory (a datagram dropped for the peer to send again, or a
 // write held back).

@@ -63,7 +63,7 @@ func TestRecvBufferReassembles(t *testing.T) {
 	}
 	segs = append(segs, segs[:len(segs)/5]...) // duplicates
 	rng.Shuffle(len(segs), func(i, j int) { segs[i], segs[j] = segs[j], segs[i] })
-	b := newRecvBuffer(0, nil)
+	b := newRecvBuffer(0, NewMemory(0))
 	var got []byte
 	chunk := make([]byte, 5000)
 	for len(segs) > 0 {
@@ -120,7 +120,7 @@ func TestRecvBufferKeepsBuffers(t *testing.T) {
 	}
 	segs = append(segs, segs[:len(segs)/10]...)
 	rng.Shuffle(len(segs), func(i, j int) { segs[i], segs[j] = segs[j], segs[i] })
-	b := newRecvBuffer(4*groRxBuf, nil)
+	b := newRecvBuffer(4*groRxBuf, NewMemory(0))
 	for _, sg := range segs {
 		sg.buf.hold() // the test's references: one per insert, as a connection's
 	}
@@ -162,7 +162,7 @@ func TestRecvBufferKeepsBuffers(t *testing.T) {
 // TestRecvBufferFinRules: a FIN that moves, or bytes past it, make the
 // stream inconsistent.
 func TestRecvBufferFinRules(t *testing.T) {
-	b := newRecvBuffer(0, nil)
+	b := newRecvBuffer(0, NewMemory(0))
 	if bad, readable := b.insertBatch([]segmentIn{{off: 10, p: []byte("abc"), fin: true}}); bad || readable {
 		t.Fatal("first FIN refused")
 	}
@@ -177,7 +177,7 @@ func TestRecvBufferFinRules(t *testing.T) {
 // TestRecvBufferCreditWake: reads wake the loop once they cross the
 // offset it set, and only once until it sets another.
 func TestRecvBufferCreditWake(t *testing.T) {
-	b := newRecvBuffer(0, nil)
+	b := newRecvBuffer(0, NewMemory(0))
 	b.insertBatch([]segmentIn{{off: 0, p: make([]byte, 1000)}})
 	b.setCreditWake(300)
 	buf := make([]byte, 200)

@@ -259,14 +259,14 @@ func (s *loopState) onData(b []byte) bool {
 	if end > s.rx.limit {
 		return false // beyond the credit granted: drop
 	}
-	n := int64(len(d.Payload))
-	if !s.c.rcv.admits(d.Offset, n, s.stagedHeld) {
+	n, past := int64(len(d.Payload)), s.c.rcv.pastPrefix(d.Offset)
+	if past && !s.c.rcv.admitsHeld(n, s.stagedHeld) {
 		return false // no memory to hold it past a hole: unacknowledged, so the peer sends it again
 	}
 	if s.rx.onPacket(s.now, d.Number) {
 		return false
 	}
-	if d.Offset > s.c.rcv.contigNow.Load() {
+	if past {
 		s.stagedHeld += n
 	}
 	s.staged = append(s.staged, segmentIn{off: d.Offset, p: d.Payload, fin: d.Fin, buf: s.inBuf})

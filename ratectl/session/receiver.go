@@ -103,9 +103,9 @@ func (r *receiver) buildAck(now time.Time, dst wire.ConnID, b []byte) []byte {
 // path, then capped the first seconds of a transfer).
 //
 // When the memory budget is tight the window stops growing: the peer's
-// datagrams past a hole would only be dropped (see recvBuffer.admits).
+// datagrams past a hole would only be dropped (see recvBuffer.admitsHeld).
 func (r *receiver) updateCredit(now time.Time, readOff, contig, high uint64, srtt time.Duration) {
-	if r.mem == nil || !r.mem.tight() {
+	if !r.mem.tight() {
 		r.growWindow(now, contig, high, srtt)
 	} else {
 		r.rateAt = time.Time{} // measure afresh once there is room

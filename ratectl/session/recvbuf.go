@@ -41,9 +41,9 @@ type recvBuffer struct {
 	failed   error
 	readable chan struct{} // signalled when bytes or EOF arrive, or on failure
 
-	// mem, if not nil, is charged for the bytes in held (heldBytes, which
-	// the loop reads without the lock to decide whether to take a
-	// datagram, as it does contigNow).
+	// mem is charged for the bytes in held (heldBytes, which the loop
+	// reads without the lock to decide whether to take a datagram, as it
+	// does contigNow).
 	mem       *Memory
 	heldBytes atomic.Int64
 	contigNow atomic.Uint64
@@ -51,25 +51,26 @@ type recvBuffer struct {
 }
 
 // newRecvBuffer returns a buffer that keeps at most budget bytes of
-// receive buffers (beyond that it copies) and charges mem, if not nil,
-// for the bytes it holds beyond a hole.
+// receive buffers (beyond that it copies) and charges mem for the bytes
+// it holds beyond a hole.
 func newRecvBuffer(budget int, mem *Memory) *recvBuffer {
 	return &recvBuffer{held: map[uint64]chunk{}, budget: budget, mem: mem, readable: make(chan struct{}, 1)}
 }
 
-// admits reports whether the loop may take n bytes at offset off: always
-// if they continue the contiguous prefix (as far as it knows), else if
-// the held stretches are not too scattered and the memory budget lets
-// this buffer hold them. The loop drops what it refuses without
-// acknowledging it, so the peer sends it again.
-func (b *recvBuffer) admits(off uint64, n, staged int64) bool {
-	if off <= b.contigNow.Load() {
-		return true
-	}
+// pastPrefix reports whether bytes at off would be held beyond the
+// contiguous prefix (as far as the loop knows without the lock).
+func (b *recvBuffer) pastPrefix(off uint64) bool { return off > b.contigNow.Load() }
+
+// admitsHeld reports whether the loop may take n bytes that would be held
+// past the prefix, staged more being held already in its batch: if the
+// held stretches are not too scattered and the memory budget lets this
+// buffer hold them. The loop drops what it refuses without acknowledging
+// it, so the peer sends it again.
+func (b *recvBuffer) admitsHeld(n, staged int64) bool {
 	if b.spansNow.Load() >= maxHeldSpans-heldSpanSlack {
 		return false
 	}
-	return b.mem == nil || b.mem.admits(b.heldBytes.Load()+staged, staged, n)
+	return b.mem.admits(b.heldBytes.Load()+staged, staged, n)
 }
 
 // chargeHeld adds n (negative: removes) bytes held beyond the prefix; mu
@@ -79,9 +80,7 @@ func (b *recvBuffer) chargeHeld(n int64) {
 		return
 	}
 	b.heldBytes.Add(n)
-	if b.mem != nil {
-		b.mem.chargeHeld(n)
-	}
+	b.mem.chargeHeld(n)
 }
 
 // segmentIn is a received stretch of the stream; buf, if not nil, is the

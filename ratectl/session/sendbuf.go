@@ -19,7 +19,7 @@ type sendBuffer struct {
 	failed  error         // set when the connection dies
 	space   chan struct{} // signalled when a blocked writer has room, or the conn fails
 	written chan struct{} // signalled to the loop when bytes are appended
-	mem     *Memory       // if not nil, charged for every byte in q
+	mem     *Memory       // charged for every byte in q
 	memWait bool          // the blocked writer was refused memory, not room
 }
 
@@ -46,7 +46,7 @@ func (b *sendBuffer) write(p []byte) (int, error) {
 		return 0, ErrClosed
 	}
 	n := min(len(p), b.room(), blockSize) // short holds: the loop reads meanwhile
-	if n > 0 && b.mem != nil {
+	if n > 0 {
 		// At the budget's limit the write waits for acks to free this
 		// buffer (wakeWriterLocked), as it does at b.max.
 		if n = int(b.mem.takeUpTo(int64(b.q.len()), int64(n))); n == 0 {
@@ -123,9 +123,7 @@ func (b *sendBuffer) release(off uint64) {
 	}
 	n := min(off-b.base, uint64(b.q.len()))
 	b.q.discard(int(n))
-	if b.mem != nil {
-		b.mem.charge(-int64(n))
-	}
+	b.mem.charge(-int64(n))
 	b.base += n
 	b.wakeWriterLocked()
 }
@@ -145,9 +143,7 @@ func (b *sendBuffer) fail(err error) {
 		b.failed = err
 	}
 	b.base += uint64(b.q.len())
-	if b.mem != nil {
-		b.mem.charge(-int64(b.q.len()))
-	}
+	b.mem.charge(-int64(b.q.len()))
 	b.q.reset()
 	b.mu.Unlock()
 	signal(b.space)

@@ -330,10 +330,9 @@ func (s *loopState) copyRepair(seg segment) {
 	}
 }
 
-// pendingCopy returns the copy copyRepair arranged, unless the peer has
-// acknowledged its bytes meanwhile.
-// A copy waits while probes are due (they go first), and starts at the
-// first byte the peer has not acknowledged.
+// pendingCopy returns the copy copyRepair arranged, from the first byte
+// the peer has not acknowledged, or nothing once it has them all. A copy
+// waits while probes are due: they go first.
 func (s *loopState) pendingCopy() (segment, bool) {
 	if s.tailCopies == 0 || s.probes > 0 {
 		return segment{}, false

@@ -58,7 +58,7 @@ type loopState struct {
 	// receiving
 	rx         receiver
 	staged     []segmentIn // payloads of the datagrams being handled, for rcv
-	stagedHeld int64       // bytes of staged beyond the contiguous prefix (see recvBuffer.admits)
+	stagedHeld int64       // bytes of staged beyond the contiguous prefix (see recvBuffer.admitsHeld)
 	inBuf      *rxBuf      // their buffer, if rcv may keep it
 	readable   bool        // rcv got bytes to read: signal the reader
 	dupProbe   bool        // the next probe's data goes twice (see onPTO)

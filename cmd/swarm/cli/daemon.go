@@ -49,7 +49,7 @@ func newDaemonCmd(e *env) *cobra.Command {
 	cmd.Flags().StringVar(&f.rate.maxUp, "max-upload-rate", "", "ceiling (the target of --policy fixed) for each upload, bits/s, e.g. 200M")
 	cmd.Flags().StringVar(&f.rate.minRate, "min-rate", "", "floor for each upload, bits/s, e.g. 10M")
 	cmd.Flags().StringVar(&f.maxDown, "max-download-rate", "", "cap on what this node's downloads ask their peers for in all, bits/s")
-	cmd.Flags().StringVar(&f.memory, "transport-memory", "256MiB", "bytes all swarmrc connections may buffer together (unacknowledged sends, data past a loss), e.g. 1GiB")
+	cmd.Flags().StringVar(&f.memory, "transport-memory", "256MiB", "bytes all swarmrc connections may buffer together (unacknowledged sends, data past a loss, queued datagrams), e.g. 1GiB")
 	return cmd
 }
 
