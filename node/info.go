@@ -85,7 +85,7 @@ func (n *Node) sessions() []apitype.Session {
 		st := c.Stats
 		out = append(out, apitype.Session{
 			Remote: c.Remote.String(), Policy: st.Policy.String(), Mode: st.Mode,
-			RateMbps: st.Rate * 8 / 1e6, RTTms: ms(st.RTT), BaseRTTms: ms(st.BaseRTT), Loss: st.LossRate,
+			RateMbps: st.Rate * 8 / 1e6, RTTms: ms(st.RTT), BaseRTTms: ms(st.BaseRTT), Loss: st.LossRate, Datagram: st.Datagram,
 			BytesSent: st.BytesSent, BytesRetrans: st.BytesRetrans, BytesRecv: st.BytesRecv,
 		})
 	}

@@ -212,7 +212,8 @@ type Session struct {
 	RateMbps     float64 `json:"rate_mbps"` // pacing rate of what this node sends
 	RTTms        float64 `json:"rtt_ms"`
 	BaseRTTms    float64 `json:"base_rtt_ms"`
-	Loss         float64 `json:"loss"` // smoothed loss rate seen by the controller
+	Loss         float64 `json:"loss"`           // smoothed loss rate seen by the controller
+	Datagram     int     `json:"datagram_bytes"` // largest datagram the path was found to carry
 	BytesSent    int64   `json:"bytes_sent"`
 	BytesRetrans int64   `json:"bytes_retransmitted"`
 	BytesRecv    int64   `json:"bytes_received"`

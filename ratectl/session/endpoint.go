@@ -76,6 +76,9 @@ func NewEndpoint(pc net.PacketConn, cfg Config, listen bool) (*Endpoint, error) 
 	if got := setSocketBuffers(pc, cfg.SocketBuffer); got > 0 && got < cfg.SocketBuffer {
 		e.log.Debug("socket receive buffer smaller than asked", "asked", cfg.SocketBuffer, "got", got)
 	}
+	if !setDontFragment(pc) {
+		e.log.Debug("cannot set the don't-fragment bit: path MTU probes may pass fragmented")
+	}
 	e.io = newDatagramIO(pc, &e.cfg)
 	e.small = newRxPool(smallRxBuf)
 	e.log.Debug("endpoint started", "addr", pc.LocalAddr(), "io", e.io.mode())

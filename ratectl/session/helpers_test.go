@@ -57,14 +57,7 @@ func payload(n int) []byte {
 func transfer(t *testing.T, src, dst *Conn, data []byte) time.Duration {
 	t.Helper()
 	start := time.Now()
-	werr := make(chan error, 1)
-	go func() {
-		_, err := src.Write(data)
-		if err == nil {
-			err = src.CloseWrite()
-		}
-		werr <- err
-	}()
+	werr := writeAndClose(src, data)
 	got, err := io.ReadAll(dst)
 	elapsed := time.Since(start)
 	if err != nil {
@@ -77,4 +70,18 @@ func transfer(t *testing.T, src, dst *Conn, data []byte) time.Duration {
 		t.Fatalf("received %d bytes, want %d identical", len(got), len(data))
 	}
 	return elapsed
+}
+
+// writeAndClose writes data to c and closes its write side in a goroutine
+// of its own; the channel yields the result.
+func writeAndClose(c *Conn, data []byte) <-chan error {
+	werr := make(chan error, 1)
+	go func() {
+		_, err := c.Write(data)
+		if err == nil {
+			err = c.CloseWrite()
+		}
+		werr <- err
+	}()
+	return werr
 }

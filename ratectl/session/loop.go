@@ -104,6 +104,7 @@ func (s *loopState) step() bool {
 		s.emit(func(b []byte) []byte { return s.rx.buildAck(now, c.peerID, b) })
 	}
 	c.rcv.setCreditWake(s.rx.creditWakeOffset())
+	s.probeMTU()
 	s.sendData()
 	for pass := 1; s.sendMore && pass < sendPasses; pass++ {
 		s.flush()

@@ -196,14 +196,7 @@ func TestWriterWaitsForTheBudget(t *testing.T) {
 		defer ln.Close()
 		n.SetLink("client", "server", simnet.Link{Delay: link.Delay, Loss: 1})
 		data := payload(8 << 20)
-		done := make(chan error, 1)
-		go func() {
-			_, err := s.Write(data)
-			if err == nil {
-				err = s.CloseWrite()
-			}
-			done <- err
-		}()
+		done := writeAndClose(s, data)
 		time.Sleep(2 * time.Second)
 		synctest.Wait()
 		select {

@@ -69,6 +69,9 @@ func (s *loopState) markAcked(p *sentPacket) int {
 	if wasOut {
 		s.inflight -= p.size
 	}
+	if p.probe > 0 {
+		s.mtu.acked(p.probe)
+	}
 	if p.n > 0 {
 		s.ackedData.add(p.off, p.off+uint64(p.n))
 		s.retx.remove(p.off, p.off+uint64(p.n))
@@ -139,6 +142,12 @@ func (s *loopState) onSpurious(p *sentPacket) {
 func (s *loopState) markLost(p *sentPacket) int {
 	p.state = lostState
 	s.inflight -= p.size
+	if p.probe > 0 {
+		// Too large for the path, or lost at random: the search tells
+		// which. Neither congestion nor the path's loss rate.
+		s.mtu.lost(p.probe)
+		return 0
+	}
 	s.packetsLost++
 	if p.n > 0 {
 		s.queueRetx(p.off, p.off+uint64(p.n))
@@ -203,6 +212,9 @@ func (s *loopState) ptoDeadline() time.Time {
 func (s *loopState) onPTO() {
 	s.ptoCount++
 	s.probes = 2
+	if s.ptoCount >= 2 && s.mtu.blackHole() {
+		s.c.ep.log.Debug("path MTU black hole: datagrams back to the minimum", "size", s.mtu.size)
+	}
 	lowest, newest := -1, -1
 	for k := s.sentHead; k < len(s.sent); k++ {
 		if p := &s.sent[k]; p.state == outstanding && s.unacked(p) {
@@ -275,7 +287,7 @@ const (
 func (s *loopState) queueRedundant() bool {
 	from := max(s.dupUpTo, s.ackedPrefix)
 	s.dupUpTo = s.nextOff
-	dgram := s.c.cfg.MaxDatagram
+	dgram := s.mtu.size
 	if from >= s.nextOff || s.inflight > thinFlight*dgram || s.nextOff-from > uint64(thinFlight*dgram) {
 		return false
 	}
@@ -364,7 +376,7 @@ func (s *loopState) sendData() {
 	s.c.snd.mu.Lock()
 	defer s.c.snd.mu.Unlock()
 	defer func() { s.c.snd.markSentLocked(s.nextOff) }()
-	dgram := s.c.cfg.MaxDatagram
+	dgram := s.mtu.size
 	s.paceAt = time.Time{}
 	s.sendMore = false
 	s.pacer.SetRate(s.now, s.ctl.Rate())
@@ -397,7 +409,7 @@ func (s *loopState) sendData() {
 // nextSegment picks retransmissions first, then new data, then a bare FIN.
 // The send buffer's lock is held.
 func (s *loopState) nextSegment() (segment, bool) {
-	maxPayload := s.c.cfg.MaxDatagram - wire.DataHeaderLen
+	maxPayload := s.mtu.size - wire.DataHeaderLen
 	end, closed := s.c.snd.endLocked()
 	if c, ok := s.pendingCopy(); ok {
 		return c, true
@@ -444,6 +456,29 @@ func (s *loopState) sendSegment(seg segment) {
 	if seg.fin {
 		s.finSent = true
 	}
+}
+
+// probeMTU sends the path MTU probes the search asks for, once the peer
+// has confirmed the connection (an unconfirmed server sends nothing but
+// Accepts). Each goes alone, after the batch, so that no GSO message
+// groups it with others: a device narrower than the probe refuses the
+// whole message, and a refused GSO message turns GSO off.
+func (s *loopState) probeMTU() {
+	if !s.c.client && !s.confirmed {
+		return
+	}
+	size := s.mtu.next()
+	if size == 0 {
+		return
+	}
+	s.flush()
+	for range probesPerRound {
+		pn := s.nextPN
+		p := wire.Ping{DestID: s.c.peerID, Number: pn, Pad: size - wire.PingLen}
+		s.c.w.writeBatch([]datagram{{head: p.Append(nil)}}, s.c.raddr)
+		s.record(sentPacket{pn: pn, time: s.now, size: size, probe: size})
+	}
+	s.lastSend = s.now
 }
 
 // sendPing sends an ack-eliciting Ping.

@@ -5,6 +5,8 @@ package session
 import (
 	"net"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // setSocketBuffers asks for size-byte kernel buffers on a UDP socket:
@@ -32,4 +34,30 @@ func setSocketBuffers(pc net.PacketConn, size int) int {
 		granted, _ = syscall.GetsockoptInt(f, syscall.SOL_SOCKET, syscall.SO_RCVBUF)
 	})
 	return granted
+}
+
+// setDontFragment sets the don't-fragment bit on a UDP socket's datagrams
+// and has the kernel send them whatever path MTU it learned from ICMP
+// (IP_PMTUDISC_PROBE): the path MTU search (pathMTU) then sees a datagram
+// too large for the path lost, not fragmented, and a size the kernel's
+// cache wrongly holds too large for the path never fails the send (with
+// IP_PMTUDISC_DO a GSO message over it would, and turn GSO off). It
+// reports whether an option took.
+func setDontFragment(pc net.PacketConn) bool {
+	sc, ok := pc.(syscall.Conn)
+	if !ok {
+		return false
+	}
+	raw, err := sc.SyscallConn()
+	if err != nil {
+		return false
+	}
+	set := false
+	_ = raw.Control(func(fd uintptr) {
+		f := int(fd)
+		e4 := unix.SetsockoptInt(f, unix.IPPROTO_IP, unix.IP_MTU_DISCOVER, unix.IP_PMTUDISC_PROBE)
+		e6 := unix.SetsockoptInt(f, unix.IPPROTO_IPV6, unix.IPV6_MTU_DISCOVER, unix.IPV6_PMTUDISC_PROBE)
+		set = e4 == nil || e6 == nil
+	})
+	return set
 }

@@ -54,6 +54,7 @@ type loopState struct {
 	paceAt        time.Time
 	sendMore      bool         // the last send pass stopped with a full batch
 	ackRanges     []wire.Range // storage for parsing Acks
+	mtu           pathMTU      // datagram size data packets use, and its search
 
 	// receiving
 	rx         receiver
@@ -89,6 +90,7 @@ type sentPacket struct {
 	n     int
 	fin   bool
 	state uint8
+	probe int // a path MTU probe of this size (a padded Ping), else 0
 	rs    ratectl.SendState
 }
 
@@ -124,6 +126,7 @@ func (s *loopState) init(c *Conn) {
 	s.rtt = newRTTEstimator()
 	s.pktThreshold, s.timeThreshold = packetThreshold, 9
 	s.outBuf = make([]byte, 0, outBufSize+cfg.MaxDatagram)
+	s.mtu = newPathMTU(minDatagram, cfg.MaxDatagram, isLoopback(c.raddr))
 	s.rx.init(cfg)
 	s.traceIv.Every = cfg.TraceInterval
 }

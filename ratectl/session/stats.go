@@ -23,6 +23,7 @@ type Stats struct {
 	PacketsLost  int64
 	Spurious     int64  // packets declared lost that arrived after all
 	Window       uint64 // credit granted to the peer (absolute offset)
+	Datagram     int    // largest datagram the path was found to carry (see pathMTU)
 }
 
 // Stats returns a snapshot of the connection's statistics.
@@ -45,6 +46,7 @@ func (c *Conn) publishStats() {
 		InFlight: s.inflight, BytesSent: s.bytesSent, BytesRetrans: s.bytesRetrans,
 		BytesAcked: int64(s.ackedPrefix), BytesRecv: int64(read),
 		PacketsSent: s.packetsSent, PacketsLost: s.packetsLost, Spurious: s.spurious, Window: s.rx.limit,
+		Datagram: s.mtu.size,
 	}
 	c.statsMu.Lock()
 	c.stats = st

@@ -18,6 +18,9 @@ type Link struct {
 	Duplicate float64       // probability a datagram is delivered twice
 	Reorder   float64       // probability a datagram is held back by ReorderDelay
 	Truncate  float64       // probability a datagram loses a random tail
+	// MTU is the largest datagram the link carries; larger ones vanish,
+	// as on a path that drops them without telling (0: no limit).
+	MTU int
 	// ReorderDelay is the extra delay of a reordered datagram (default
 	// Delay/4 + 1 ms).
 	ReorderDelay time.Duration
@@ -110,6 +113,9 @@ func (n *Network) shape(d datagram, now time.Time) (fifo []datagram, late []data
 	if p == nil {
 		p = &path{}
 		n.paths[key] = p
+	}
+	if l.MTU > 0 && len(d.b) > l.MTU {
+		return nil, nil
 	}
 	dep := now
 	if l.Rate > 0 {

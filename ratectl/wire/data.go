@@ -61,22 +61,24 @@ func ParseData(b []byte) (Data, error) {
 }
 
 // Ping elicits an acknowledgement; it keeps paths open, probes for tail
-// loss and confirms the handshake.
+// loss, confirms the handshake and, padded, probes the path MTU.
 type Ping struct {
 	DestID ConnID
 	Number uint64
+	Pad    int // zero bytes after the number (a path MTU probe's size)
 }
 
-// PingLen is the encoded size of a Ping.
+// PingLen is the encoded size of a Ping without padding.
 const PingLen = HeaderLen + 8
 
 // Append encodes p onto b.
 func (p *Ping) Append(b []byte) []byte {
 	b = appendHeader(b, TypePing, p.DestID)
-	return binary.BigEndian.AppendUint64(b, p.Number)
+	b = binary.BigEndian.AppendUint64(b, p.Number)
+	return append(b, make([]byte, max(p.Pad, 0))...)
 }
 
-// ParsePing parses a Ping.
+// ParsePing parses a Ping and its padding, which must be zero bytes.
 func ParsePing(b []byte) (Ping, error) {
 	var p Ping
 	r, id, err := start(b, TypePing)
@@ -85,6 +87,16 @@ func ParsePing(b []byte) (Ping, error) {
 	}
 	p.DestID = id
 	p.Number = r.u64("number")
+	if r.err == nil {
+		pad := r.bytes(len(r.b), "padding")
+		for _, c := range pad {
+			if c != 0 {
+				r.fail("padding", ErrInvalid)
+				break
+			}
+		}
+		p.Pad = len(pad)
+	}
 	return p, r.done()
 }
 

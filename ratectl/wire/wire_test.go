@@ -80,10 +80,31 @@ func TestEveryTruncationFails(t *testing.T) {
 
 func TestTrailingBytesFail(t *testing.T) {
 	for _, p := range samples() {
-		b := append(p.Append(nil), 0)
+		b := append(p.Append(nil), 1) // a Ping's padding is zero bytes: see TestPaddedPing
 		if _, err := Parse(b); err == nil {
 			t.Errorf("%T: trailing byte accepted", p)
 		}
+	}
+}
+
+// TestPaddedPing: a path MTU probe is a Ping padded with zero bytes to
+// the size probed; any other byte after the number is malformed.
+func TestPaddedPing(t *testing.T) {
+	p := Ping{DestID: cidA, Number: 7, Pad: 1452 - PingLen}
+	b := p.Append(nil)
+	if len(b) != 1452 {
+		t.Fatalf("padded ping is %d bytes, want 1452", len(b))
+	}
+	got, err := Parse(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := got.(*Ping); *g != p {
+		t.Fatalf("parsed %+v, want %+v", *g, p)
+	}
+	b[len(b)-1] = 9
+	if _, err := Parse(b); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("non-zero padding: err %v, want ErrInvalid", err)
 	}
 }
 

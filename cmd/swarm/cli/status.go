@@ -44,8 +44,8 @@ func runStatus(ctx context.Context, e *env, asJSON bool) error {
 			if s.BytesSent > 0 {
 				retrans = float64(s.BytesRetrans) * 100 / float64(s.BytesSent)
 			}
-			fmt.Fprintf(e.stdout, "swarmrc %s  %s/%s  rate %.1f Mbit/s  rtt %.1f ms (base %.1f)  loss %.2f%%  sent %s (%.2f%% retransmitted)  received %s\n",
-				s.Remote, s.Policy, s.Mode, s.RateMbps, s.RTTms, s.BaseRTTms, s.Loss*100, humanBytes(s.BytesSent), retrans, humanBytes(s.BytesRecv))
+			fmt.Fprintf(e.stdout, "swarmrc %s  %s/%s  rate %.1f Mbit/s  rtt %.1f ms (base %.1f)  loss %.2f%%  datagrams %d B  sent %s (%.2f%% retransmitted)  received %s\n",
+				s.Remote, s.Policy, s.Mode, s.RateMbps, s.RTTms, s.BaseRTTms, s.Loss*100, s.Datagram, humanBytes(s.BytesSent), retrans, humanBytes(s.BytesRecv))
 		}
 		if t := st.SessionTotals; t.BytesSent > 0 || t.BytesRecv > 0 {
 			fmt.Fprintf(e.stdout, "swarmrc since start: sent %s (%.2f%% retransmitted)  received %s\n",

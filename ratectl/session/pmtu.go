@@ -1,0 +1,103 @@
+package session
+
+// Path MTU discovery (DPLPMTUD, RFC 8899), one direction: the largest
+// datagram this side's packets reach the peer in.
+//
+// Data goes out at the size last confirmed, starting at minDatagram
+// (1200 bytes, which every IPv4 and IPv6 path carries with room to
+// spare). Once the connection is confirmed, padded Pings probe larger
+// sizes, largest first: most paths carry the configured maximum, so one
+// round trip settles it. A probe whose ack comes back raises the size; a
+// size whose probes are all lost probeRounds times is too large, and the
+// search halves the interval between the sizes known to pass and to
+// fail, until it is under mtuStep. Sockets set the don't-fragment bit
+// (setDontFragment), so a router on a narrower link drops a datagram
+// rather than fragmenting it; whether it reports that by ICMP does not
+// matter, which is the point of probing in the protocol itself.
+//
+// Before this, a path narrower than the 1500-byte Ethernet MTU (a VPN, a
+// tunnel, PPPoE, some clouds' overlays) lost every full-size datagram:
+// the TLS handshake's larger flight never arrived and the connection
+// failed (see docs/ratectl.md, "Path MTU").
+//
+// A path can also narrow later (a route change): two probe timeouts in a
+// row with nothing acknowledged, at a size above the minimum, drop the
+// size back to the minimum (the outstanding data goes again in smaller
+// packets) and the search starts over.
+
+const (
+	probesPerRound = 2  // probes of one size sent together
+	probeRounds    = 2  // rounds of lost probes that fail a size
+	mtuStep        = 16 // the search stops when the interval is narrower
+)
+
+// pathMTU is the search's state. It does no I/O; the loop sends the
+// probes it asks for and reports their fate.
+type pathMTU struct {
+	size    int // largest datagram confirmed: data packets use it
+	base    int // the size every path carries
+	hi      int // largest size not known to fail
+	max     int // the configured largest datagram
+	probing int // size of the probes out, 0 if none
+	pending int // of those, how many are neither acked nor lost
+	fails   int // rounds of lost probes at probing
+	resets  int // black holes detected
+}
+
+// newPathMTU starts at base and searches up to max; known means the path
+// is known to carry max (loopback), so there is nothing to search.
+func newPathMTU(base, max int, known bool) pathMTU {
+	m := pathMTU{size: min(base, max), base: min(base, max), hi: max, max: max}
+	if known {
+		m.size = max
+	}
+	return m
+}
+
+// next returns the size to probe now, or 0: a search is done, or probes
+// are out.
+func (m *pathMTU) next() int {
+	if m.probing != 0 || m.hi-m.size < mtuStep {
+		return 0
+	}
+	if m.hi == m.max {
+		m.probing = m.hi // the whole size, until it fails
+	} else {
+		m.probing = (m.size + m.hi + 1) / 2
+	}
+	m.pending = probesPerRound
+	return m.probing
+}
+
+// acked reports the ack of a probe of size.
+func (m *pathMTU) acked(size int) {
+	if size != m.probing {
+		return // a stale probe's: its round was settled
+	}
+	m.size = max(m.size, size)
+	m.probing, m.pending, m.fails = 0, 0, 0
+}
+
+// lost reports the loss of a probe of size.
+func (m *pathMTU) lost(size int) {
+	if size != m.probing {
+		return
+	}
+	if m.pending--; m.pending > 0 {
+		return
+	}
+	m.probing = 0
+	if m.fails++; m.fails >= probeRounds {
+		m.hi, m.fails = size-1, 0
+	}
+}
+
+// blackHole drops the size back to the base after the path stopped
+// carrying it, and restarts the search; it reports whether it did.
+func (m *pathMTU) blackHole() bool {
+	if m.size <= m.base {
+		return false
+	}
+	*m = pathMTU{size: m.base, base: m.base, hi: m.max, max: m.max, resets: m.resets + 1}
+	return true
+}

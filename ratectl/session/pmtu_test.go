@@ -1,0 +1,147 @@
+package session
+
+import (
+	"io"
+	"math/rand/v2"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/swarm-project/swarm/ratectl"
+	"github.com/swarm-project/swarm/ratectl/simnet"
+)
+
+// TestPathMTUSearch runs the search against paths of many sizes, with and
+// without random loss of the probes: it must end at most mtuStep under
+// what the path carries, never above, within a bounded number of rounds.
+func TestPathMTUSearch(t *testing.T) {
+	const base, maxD = 1200, 1452
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, path := range []int{1200, 1201, 1232, 1280, 1350, 1372, 1400, 1451, 1452, 9000} {
+		for _, loss := range []float64{0, 0.1, 0.3} {
+			m := newPathMTU(base, maxD, false)
+			rounds := 0
+			for size := m.next(); size > 0; size = m.next() {
+				if rounds++; rounds > 30 {
+					t.Fatalf("path %d loss %.1f: no end after %d rounds (size %d)", path, loss, rounds, m.size)
+				}
+				for range probesPerRound {
+					if size <= path && rng.Float64() >= loss {
+						m.acked(size)
+					} else {
+						m.lost(size)
+					}
+				}
+			}
+			want := min(path, maxD)
+			if m.size > want || m.size < want-mtuStep || m.size < base {
+				t.Errorf("path %d loss %.1f: settled at %d, want (%d, %d]", path, loss, m.size, want-mtuStep, want)
+			}
+			if loss == 0 && rounds > 2*8 {
+				t.Errorf("path %d: %d rounds without loss", path, rounds)
+			}
+		}
+	}
+}
+
+func TestPathMTUBlackHoleRestarts(t *testing.T) {
+	m := newPathMTU(1200, 1452, false)
+	if m.blackHole() {
+		t.Fatal("black hole at the base size")
+	}
+	m.acked(m.next())
+	if m.size != 1452 || m.next() != 0 {
+		t.Fatalf("after one acked probe: size %d, want 1452 and done", m.size)
+	}
+	if !m.blackHole() || m.size != 1200 || m.resets != 1 {
+		t.Fatalf("after a black hole: size %d resets %d", m.size, m.resets)
+	}
+	if m.next() != 1452 {
+		t.Fatal("the search does not start over")
+	}
+	if k := newPathMTU(1200, 9000, true); k.size != 9000 || k.next() != 0 {
+		t.Fatalf("a known path searches: size %d", k.size)
+	}
+}
+
+// TestTransferOverANarrowPath: a path that silently drops datagrams over
+// 1300 bytes (a tunnel whose ICMP never comes back). Both sides' searches
+// must find it, and a transfer with loss must arrive whole. Before the
+// search, every full-size datagram was lost and the transfer never ended.
+func TestTransferOverANarrowPath(t *testing.T) {
+	for _, loss := range []float64{0, 0.05} {
+		synctest.Test(t, func(t *testing.T) {
+			const mtu = 1300
+			l := simnet.Link{Rate: ratectl.Mbps(20), Delay: 10 * time.Millisecond, Loss: loss, MTU: mtu}
+			n := simnet.New(l, 3)
+			c, s, ln := simPair(t, n, quietConfig())
+			defer ln.Close()
+			s.SetReadDeadline(time.Now().Add(time.Minute)) // a stall fails, not hangs
+			transfer(t, c, s, payload(2<<20))
+			for name, conn := range map[string]*Conn{"client": c, "server": s} {
+				if d := conn.Stats().Datagram; d > mtu || d <= mtu-mtuStep {
+					t.Errorf("loss %.2f: %s sends %d-byte datagrams on a %d-byte path", loss, name, d, mtu)
+				}
+			}
+			c.Close()
+			s.Close()
+		})
+	}
+}
+
+// TestTransferOnAWidePath: where the path carries the configured maximum
+// the search ends there at once.
+func TestTransferOnAWidePath(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		n := simnet.New(simnet.Link{Rate: ratectl.Mbps(20), Delay: 10 * time.Millisecond}, 3)
+		c, s, ln := simPair(t, n, quietConfig())
+		defer ln.Close()
+		transfer(t, c, s, payload(1<<20))
+		if d := c.Stats().Datagram; d != DefaultMaxDatagram {
+			t.Errorf("datagram %d on a 1500-byte path, want %d", d, DefaultMaxDatagram)
+		}
+		c.Close()
+		s.Close()
+	})
+}
+
+// TestPathNarrowsMidTransfer: the path's MTU falls under the size the
+// search found while a transfer runs (a route change). The probe timeouts
+// that follow drop the size to the minimum, the outstanding data goes
+// again in smaller datagrams, and the transfer completes.
+func TestPathNarrowsMidTransfer(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l := simnet.Link{Rate: ratectl.Mbps(20), Delay: 10 * time.Millisecond}
+		n := simnet.New(l, 4)
+		c, s, ln := simPair(t, n, quietConfig())
+		defer ln.Close()
+		data := payload(4 << 20)
+		werr := writeAndClose(c, data)
+		got := make([]byte, 1<<20)
+		if _, err := io.ReadFull(s, got); err != nil {
+			t.Fatal(err)
+		}
+		if d := c.Stats().Datagram; d != DefaultMaxDatagram {
+			t.Fatalf("datagram %d before the change, want %d", d, DefaultMaxDatagram)
+		}
+		s.SetReadDeadline(time.Now().Add(time.Minute)) // a stall fails, not hangs
+		narrow := l
+		narrow.MTU = 1250
+		n.SetLink("client", "server", narrow)
+		rest, err := io.ReadAll(s)
+		if err != nil {
+			t.Fatalf("read after the path narrowed: %v", err)
+		}
+		if err := <-werr; err != nil {
+			t.Fatal(err)
+		}
+		if string(append(got, rest...)) != string(data) {
+			t.Fatal("data differs")
+		}
+		if d := c.Stats().Datagram; d > 1250 {
+			t.Errorf("datagram %d after the path narrowed to 1250", d)
+		}
+		c.Close()
+		s.Close()
+	})
+}
