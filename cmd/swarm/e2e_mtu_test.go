@@ -1,0 +1,158 @@
+package main_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestE2ENarrowPath: a seeder daemon and a downloader in network
+// namespaces of their own, joined through a forwarding namespace whose
+// link to the downloader has a 1400-byte MTU, as behind a tunnel or a
+// VPN. Datagrams of 1452 bytes do not fit; before path MTU discovery the
+// swarmrc connection failed during its TLS handshake. Needs root and
+// iproute2 (the namespaces are the test's own and removed after it).
+func TestE2ENarrowPath(t *testing.T) {
+	bin := swarmBin(t)
+	if os.Geteuid() != 0 {
+		t.Skip("needs root for network namespaces")
+	}
+	if _, err := exec.LookPath("ip"); err != nil {
+		t.Skip("needs iproute2 (ip)")
+	}
+	seedNS, getNS := narrowPathLab(t, 1400)
+	a, b := filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")
+	nsRun(t, seedNS, bin, a, "init")
+	nsRun(t, getNS, bin, b, "init")
+	data := make([]byte, 24<<20)
+	for i := range data {
+		data[i] = byte(i*7 + i>>11)
+	}
+	src := filepath.Join(t.TempDir(), "data.bin")
+	if err := os.WriteFile(src, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	root := strings.TrimSpace(nsRun(t, seedNS, bin, a, "add", src, "-Q"))
+	nsDaemon(t, seedNS, bin, a, "/ip4/10.88.1.1/udp/0/swarmrc")
+	var id struct {
+		Addrs []string `json:"addrs"`
+	}
+	if err := json.Unmarshal([]byte(nsRun(t, seedNS, bin, a, "id", "--json")), &id); err != nil {
+		t.Fatal(err)
+	}
+	if len(id.Addrs) == 0 {
+		t.Fatal("the seeder lists no address")
+	}
+	out := filepath.Join(t.TempDir(), "out.bin")
+	nsRun(t, getNS, bin, b, "get", root, "-o", out, "--peer", id.Addrs[0])
+	got, err := os.ReadFile(out)
+	if err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("downloaded %d bytes (err %v), want the %d written", len(got), err, len(data))
+	}
+}
+
+// narrowPathLab builds seeder (10.88.1.1) — forwarder — downloader
+// (10.88.2.1), the second link with the given MTU, and returns the two
+// end namespaces' names. Everything is removed at test end.
+func narrowPathLab(t *testing.T, mtu int) (seedNS, getNS string) {
+	t.Helper()
+	p := fmt.Sprintf("swmtu%d", os.Getpid()%100000)
+	ns := [3]string{p + "-s", p + "-r", p + "-d"}
+	t.Cleanup(func() {
+		for _, n := range ns {
+			_ = exec.Command("ip", "netns", "del", n).Run()
+		}
+	})
+	for _, n := range ns {
+		ip(t, "netns", "add", n)
+		ip(t, "-n", n, "link", "set", "lo", "up")
+	}
+	veth := func(a, b, nsA, nsB string) {
+		ip(t, "link", "add", a, "type", "veth", "peer", "name", b)
+		ip(t, "link", "set", a, "netns", nsA)
+		ip(t, "link", "set", b, "netns", nsB)
+	}
+	veth(p+"a", p+"b", ns[0], ns[1])
+	veth(p+"c", p+"d", ns[1], ns[2])
+	m := fmt.Sprint(mtu)
+	ip(t, "-n", ns[0], "addr", "add", "10.88.1.1/24", "dev", p+"a")
+	ip(t, "-n", ns[0], "link", "set", p+"a", "up")
+	ip(t, "-n", ns[1], "addr", "add", "10.88.1.2/24", "dev", p+"b")
+	ip(t, "-n", ns[1], "link", "set", p+"b", "up")
+	ip(t, "-n", ns[1], "addr", "add", "10.88.2.2/24", "dev", p+"c")
+	ip(t, "-n", ns[1], "link", "set", p+"c", "up", "mtu", m)
+	ip(t, "-n", ns[2], "addr", "add", "10.88.2.1/24", "dev", p+"d")
+	ip(t, "-n", ns[2], "link", "set", p+"d", "up", "mtu", m)
+	ip(t, "-n", ns[0], "route", "add", "default", "via", "10.88.1.2")
+	ip(t, "-n", ns[2], "route", "add", "default", "via", "10.88.2.2")
+	if out, err := exec.Command("ip", "netns", "exec", ns[1], "sysctl", "-qw", "net.ipv4.ip_forward=1").CombinedOutput(); err != nil {
+		t.Fatalf("enabling forwarding: %v: %s", err, out)
+	}
+	return ns[0], ns[2]
+}
+
+func ip(t *testing.T, args ...string) {
+	t.Helper()
+	if out, err := exec.Command("ip", args...).CombinedOutput(); err != nil {
+		t.Fatalf("ip %s: %v: %s", strings.Join(args, " "), err, out)
+	}
+}
+
+// nsRun runs the binary in namespace ns to completion and returns its
+// stdout; a non-zero exit fails the test.
+func nsRun(t *testing.T, ns, bin, repo string, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "ip", append([]string{"netns", "exec", ns, bin, "--repo", repo}, args...)...)
+	var so, se bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &so, &se
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("swarm %v in %s: %v\nstdout: %s\nstderr: %s", args, ns, err, so.String(), se.String())
+	}
+	return so.String()
+}
+
+// nsDaemon starts `swarm daemon` in namespace ns listening on listen, and
+// waits for its API; it is stopped with SIGTERM at test end.
+func nsDaemon(t *testing.T, ns, bin, repo, listen string) {
+	t.Helper()
+	cmd := exec.Command("ip", "netns", "exec", ns, bin, "--repo", repo, "daemon", "--listen", listen, "--api", "127.0.0.1:0")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	ready := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(out)
+		once := sync.Once{}
+		for sc.Scan() {
+			if strings.HasPrefix(sc.Text(), "API ") {
+				once.Do(func() { close(ready) })
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM) // ip netns exec execs the binary: this is the daemon
+		_ = cmd.Wait()
+	})
+	select {
+	case <-ready:
+	case <-time.After(30 * time.Second):
+		t.Fatal("daemon did not start")
+	}
+}
