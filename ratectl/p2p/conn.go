@@ -12,6 +12,15 @@ type maConn struct {
 	laddr, raddr ma.Multiaddr
 }
 
+// Close returns at once, as a TCP socket's does; see session.CloseAsync.
+// libp2p closes a connection's muxer and security layers down to this
+// when a host shuts down or trims connections, and none of them needs the
+// peer's acknowledgement before going on.
+func (c *maConn) Close() error {
+	c.CloseAsync()
+	return nil
+}
+
 func (c *maConn) LocalMultiaddr() ma.Multiaddr  { return c.laddr }
 func (c *maConn) RemoteMultiaddr() ma.Multiaddr { return c.raddr }
 

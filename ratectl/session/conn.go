@@ -33,6 +33,8 @@ type Conn struct {
 	abortReq    chan struct{}
 	rateReq     chan rateChange
 	closeOnce   sync.Once
+	asyncOnce   sync.Once
+	readsEnd    chan struct{} // closed by CloseAsync: Read fails at once
 	abortOnce   sync.Once
 	established chan struct{}
 	done        chan struct{}
@@ -63,7 +65,7 @@ func newConn(e *Endpoint, raddr net.Addr, id wire.ConnID, client bool) *Conn {
 	c := &Conn{
 		ep: e, cfg: e.cfg.forPeer(raddr), raddr: raddr, localID: id, client: client,
 		in: make(chan inPacket, inQueue), wake: make(chan struct{}, 1),
-		closeReq: make(chan struct{}), abortReq: make(chan struct{}), rateReq: make(chan rateChange),
+		closeReq: make(chan struct{}), readsEnd: make(chan struct{}), abortReq: make(chan struct{}), rateReq: make(chan rateChange),
 		established: make(chan struct{}), done: make(chan struct{}),
 		rcv: newRecvBuffer(2*e.cfg.MaxWindow, e.cfg.Memory), readDL: newDeadline(), wrDL: newDeadline(),
 	}
@@ -106,6 +108,11 @@ func (c *Conn) Read(p []byte) (int, error) {
 		return 0, nil
 	}
 	for {
+		select {
+		case <-c.readsEnd:
+			return 0, ErrClosed // CloseAsync: as a closed socket's reads fail
+		default:
+		}
 		n, wake, err := c.rcv.read(p)
 		if wake {
 			signal(c.wake) // credit is due
@@ -118,6 +125,7 @@ func (c *Conn) Read(p []byte) (int, error) {
 		}
 		select {
 		case <-c.rcv.readable:
+		case <-c.readsEnd:
 		case <-c.readDL.wait():
 			return 0, ErrDeadline
 		}
@@ -172,6 +180,31 @@ func (c *Conn) Close() error {
 		return nil
 	}
 	return c.err
+}
+
+// CloseAsync is Close without the wait, as closing a TCP socket is: it
+// ends the stream after the bytes written so far and returns. The
+// connection's goroutine still delivers them and waits for their
+// acknowledgement (up to Config.CloseTimeout), then tells the peer;
+// closing the Endpoint first ends it at once, with a Close to the peer. A
+// Conn that owns its Endpoint (Dial) closes as Close does.
+//
+// Close waits a round trip at least for the acknowledgement of what was
+// written last (a muxer's go-away, a TLS close alert): a `swarm get`
+// without a daemon took that long to exit after its download, half a
+// second on a 500 ms path.
+func (c *Conn) CloseAsync() {
+	if c.ownsEndpoint {
+		_ = c.Close()
+		return
+	}
+	c.closeOnce.Do(func() {
+		c.snd.close()
+		close(c.closeReq)
+	})
+	c.asyncOnce.Do(func() { close(c.readsEnd) })
+	c.readDL.stop()
+	c.wrDL.stop()
 }
 
 // abort ends the connection at once.
