@@ -39,12 +39,12 @@ func (l *gatedListener) Accept() (manet.Conn, network.ConnManagementScope, error
 		}
 		mc, err := wrap(sc)
 		if err != nil {
-			sc.Close()
+			sc.CloseAsync()
 			continue
 		}
 		scope, err := l.t.rcmgr.OpenConnection(network.DirInbound, false, mc.RemoteMultiaddr())
 		if err != nil {
-			sc.Close() // refused by the resource manager
+			sc.CloseAsync() // refused by the resource manager
 			continue
 		}
 		l.t.reg.add(sc, mc.raddr)

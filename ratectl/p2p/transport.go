@@ -123,7 +123,7 @@ func (t *Transport) dial(ctx context.Context, u *net.UDPAddr, p peer.ID, scope n
 	}
 	mc, err := wrap(sc)
 	if err != nil {
-		sc.Close()
+		sc.CloseAsync()
 		return nil, err
 	}
 	t.reg.add(sc, mc.raddr)

@@ -203,8 +203,6 @@ func (c *Conn) CloseAsync() {
 		close(c.closeReq)
 	})
 	c.asyncOnce.Do(func() { close(c.readsEnd) })
-	c.readDL.stop()
-	c.wrDL.stop()
 }
 
 // abort ends the connection at once.

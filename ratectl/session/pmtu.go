@@ -42,6 +42,7 @@ type pathMTU struct {
 	pending int // of those, how many are neither acked nor lost
 	fails   int // rounds of lost probes at probing
 	resets  int // black holes detected
+	round   int // numbers probe rounds: a result from another round is stale
 }
 
 // newPathMTU starts at base and searches up to max; known means the path
@@ -55,11 +56,12 @@ func newPathMTU(base, max int, known bool) pathMTU {
 }
 
 // next returns the size to probe now, or 0: a search is done, or probes
-// are out.
+// are out. The probes carry m.round.
 func (m *pathMTU) next() int {
 	if m.probing != 0 || m.hi-m.size < mtuStep {
 		return 0
 	}
+	m.round++
 	if m.hi == m.max {
 		m.probing = m.hi // the whole size, until it fails
 	} else {
@@ -69,19 +71,19 @@ func (m *pathMTU) next() int {
 	return m.probing
 }
 
-// acked reports the ack of a probe of size.
-func (m *pathMTU) acked(size int) {
-	if size != m.probing {
-		return // a stale probe's: its round was settled
+// acked reports the ack of a probe of size sent in round.
+func (m *pathMTU) acked(size, round int) {
+	if round != m.round || size != m.probing {
+		return // a stale probe's (the path may have changed since): ignored
 	}
 	m.size = max(m.size, size)
 	m.probing, m.pending, m.fails = 0, 0, 0
 }
 
-// lost reports the loss of a probe of size.
-func (m *pathMTU) lost(size int) {
-	if size != m.probing {
-		return
+// lost reports the loss of a probe of size sent in round.
+func (m *pathMTU) lost(size, round int) {
+	if round != m.round || size != m.probing {
+		return // a stale probe's: its round was settled
 	}
 	if m.pending--; m.pending > 0 {
 		return
@@ -98,6 +100,6 @@ func (m *pathMTU) blackHole() bool {
 	if m.size <= m.base {
 		return false
 	}
-	*m = pathMTU{size: m.base, base: m.base, hi: m.max, max: m.max, resets: m.resets + 1}
+	*m = pathMTU{size: m.base, base: m.base, hi: m.max, max: m.max, resets: m.resets + 1, round: m.round + 1}
 	return true
 }

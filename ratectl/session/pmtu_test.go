@@ -27,9 +27,9 @@ func TestPathMTUSearch(t *testing.T) {
 				}
 				for range probesPerRound {
 					if size <= path && rng.Float64() >= loss {
-						m.acked(size)
+						m.acked(size, m.round)
 					} else {
-						m.lost(size)
+						m.lost(size, m.round)
 					}
 				}
 			}
@@ -49,15 +49,24 @@ func TestPathMTUBlackHoleRestarts(t *testing.T) {
 	if m.blackHole() {
 		t.Fatal("black hole at the base size")
 	}
-	m.acked(m.next())
+	sz := m.next()
+	m.acked(sz, m.round)
 	if m.size != 1452 || m.next() != 0 {
 		t.Fatalf("after one acked probe: size %d, want 1452 and done", m.size)
 	}
 	if !m.blackHole() || m.size != 1200 || m.resets != 1 {
 		t.Fatalf("after a black hole: size %d resets %d", m.size, m.resets)
 	}
+	old := m.round
 	if m.next() != 1452 {
 		t.Fatal("the search does not start over")
+	}
+	// A probe of the same size from before the black hole, lost or acked
+	// late, says nothing about the path now: the new round is untouched.
+	m.lost(1452, old)
+	m.acked(1452, old)
+	if m.size != 1200 || m.pending != probesPerRound || m.fails != 0 {
+		t.Fatalf("a stale probe counted: size %d pending %d fails %d", m.size, m.pending, m.fails)
 	}
 	if k := newPathMTU(1200, 9000, true); k.size != 9000 || k.next() != 0 {
 		t.Fatalf("a known path searches: size %d", k.size)

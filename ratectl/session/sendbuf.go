@@ -134,6 +134,7 @@ func (b *sendBuffer) close() {
 	b.closed = true
 	b.mu.Unlock()
 	signal(b.written)
+	signal(b.space) // a Write waiting for room returns ErrClosed
 }
 
 // fail makes pending and future writes return err, and frees the buffer.

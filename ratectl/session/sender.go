@@ -70,7 +70,7 @@ func (s *loopState) markAcked(p *sentPacket) int {
 		s.inflight -= p.size
 	}
 	if p.probe > 0 {
-		s.mtu.acked(p.probe)
+		s.mtu.acked(p.probe, p.round)
 	}
 	if p.n > 0 {
 		s.ackedData.add(p.off, p.off+uint64(p.n))
@@ -145,7 +145,7 @@ func (s *loopState) markLost(p *sentPacket) int {
 	if p.probe > 0 {
 		// Too large for the path, or lost at random: the search tells
 		// which. Neither congestion nor the path's loss rate.
-		s.mtu.lost(p.probe)
+		s.mtu.lost(p.probe, p.round)
 		return 0
 	}
 	s.packetsLost++
@@ -154,6 +154,11 @@ func (s *loopState) markLost(p *sentPacket) int {
 	}
 	if p.fin && !s.finAcked {
 		s.finSent = false
+	}
+	if p.size > s.mtu.size {
+		// Sent before a black hole dropped the size (onPTO): lost to the
+		// path's narrowing, not to congestion.
+		return 0
 	}
 	return p.size
 }
@@ -460,8 +465,9 @@ func (s *loopState) sendSegment(seg segment) {
 
 // probeMTU sends the path MTU probes the search asks for, once the peer
 // has confirmed the connection (an unconfirmed server sends nothing but
-// Accepts). Each goes alone, after the batch, so that no GSO message
-// groups it with others: a device narrower than the probe refuses the
+// Accepts). Each goes alone, after what is batched so far is flushed and
+// before the data of this step, so that no GSO message groups it with
+// others: a device narrower than the probe refuses the
 // whole message, and a refused GSO message turns GSO off.
 func (s *loopState) probeMTU() {
 	if !s.c.client && !s.confirmed {
@@ -476,7 +482,7 @@ func (s *loopState) probeMTU() {
 		pn := s.nextPN
 		p := wire.Ping{DestID: s.c.peerID, Number: pn, Pad: size - wire.PingLen}
 		s.c.w.writeBatch([]datagram{{head: p.Append(nil)}}, s.c.raddr)
-		s.record(sentPacket{pn: pn, time: s.now, size: size, probe: size})
+		s.record(sentPacket{pn: pn, time: s.now, size: size, probe: size, round: s.mtu.round})
 	}
 	s.lastSend = s.now
 }

@@ -91,6 +91,7 @@ type sentPacket struct {
 	fin   bool
 	state uint8
 	probe int // a path MTU probe of this size (a padded Ping), else 0
+	round int // the probe's search round (pathMTU.round)
 	rs    ratectl.SendState
 }
 
