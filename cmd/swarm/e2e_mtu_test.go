@@ -23,6 +23,78 @@ import (
 // swarmrc connection failed during its TLS handshake. Needs root and
 // iproute2 (the namespaces are the test's own and removed after it).
 func TestE2ENarrowPath(t *testing.T) {
+	bin := netnsBin(t)
+	seedNS, getNS := pathLab(t, 1500, 1400)
+	data := make([]byte, 24<<20)
+	for i := range data {
+		data[i] = byte(i*7 + i>>11)
+	}
+	_, b, root, peer := seedInLab(t, bin, seedNS, getNS, data)
+	out := filepath.Join(t.TempDir(), "out.bin")
+	nsRun(t, getNS, bin, b, "get", root, "-o", out, "--peer", peer)
+	got, err := os.ReadFile(out)
+	if err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("downloaded %d bytes (err %v), want the %d written", len(got), err, len(data))
+	}
+}
+
+// TestE2EJumboPath: the same three namespaces with jumbo frames (9000
+// bytes) end to end, as between science networks. Each side's search
+// starts at its route's MTU less the headers (8972 bytes) and settles
+// there; `swarm status` on both daemons says so.
+func TestE2EJumboPath(t *testing.T) {
+	bin := netnsBin(t)
+	seedNS, getNS := pathLab(t, 9000, 9000)
+	data := bytes.Repeat([]byte("jumbo frames "), 1<<20)
+	a, b, root, peer := seedInLab(t, bin, seedNS, getNS, data)
+	nsDaemon(t, getNS, bin, b, "/ip4/10.88.2.1/udp/0/swarmrc")
+	out := filepath.Join(t.TempDir(), "out.bin")
+	nsRun(t, getNS, bin, b, "get", root, "-o", out, "--peer", peer)
+	if got, err := os.ReadFile(out); err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("downloaded %d bytes (err %v), want the %d written", len(got), err, len(data))
+	}
+	for _, side := range []struct{ ns, repo string }{{seedNS, a}, {getNS, b}} {
+		var st struct {
+			Sessions []struct {
+				Datagram int `json:"datagram_bytes"`
+			} `json:"sessions"`
+		}
+		if err := json.Unmarshal([]byte(nsRun(t, side.ns, bin, side.repo, "status", "--json")), &st); err != nil {
+			t.Fatal(err)
+		}
+		if len(st.Sessions) != 1 || st.Sessions[0].Datagram != 9000-28 {
+			t.Errorf("%s: sessions %+v, want one of %d-byte datagrams", side.ns, st.Sessions, 9000-28)
+		}
+	}
+}
+
+// seedInLab makes a repo in each namespace, adds data to the seeder's and
+// starts its daemon; it returns the two repos, the root CID and the
+// seeder's swarmrc address.
+func seedInLab(t *testing.T, bin, seedNS, getNS string, data []byte) (a, b, root, peer string) {
+	t.Helper()
+	a, b = filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")
+	nsRun(t, seedNS, bin, a, "init")
+	nsRun(t, getNS, bin, b, "init")
+	src := filepath.Join(t.TempDir(), "data.bin")
+	if err := os.WriteFile(src, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	root = strings.TrimSpace(nsRun(t, seedNS, bin, a, "add", src, "-Q"))
+	nsDaemon(t, seedNS, bin, a, "/ip4/10.88.1.1/udp/0/swarmrc")
+	var id struct {
+		Addrs []string `json:"addrs"`
+	}
+	if err := json.Unmarshal([]byte(nsRun(t, seedNS, bin, a, "id", "--json")), &id); err != nil || len(id.Addrs) == 0 {
+		t.Fatalf("seeder id: %v %v", id.Addrs, err)
+	}
+	return a, b, root, id.Addrs[0]
+}
+
+// netnsBin is the swarm binary, or a skip where network namespaces
+// cannot be made (not root, no iproute2).
+func netnsBin(t *testing.T) string {
+	t.Helper()
 	bin := swarmBin(t)
 	if os.Geteuid() != 0 {
 		t.Skip("needs root for network namespaces")
@@ -30,41 +102,13 @@ func TestE2ENarrowPath(t *testing.T) {
 	if _, err := exec.LookPath("ip"); err != nil {
 		t.Skip("needs iproute2 (ip)")
 	}
-	seedNS, getNS := narrowPathLab(t, 1400)
-	a, b := filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")
-	nsRun(t, seedNS, bin, a, "init")
-	nsRun(t, getNS, bin, b, "init")
-	data := make([]byte, 24<<20)
-	for i := range data {
-		data[i] = byte(i*7 + i>>11)
-	}
-	src := filepath.Join(t.TempDir(), "data.bin")
-	if err := os.WriteFile(src, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	root := strings.TrimSpace(nsRun(t, seedNS, bin, a, "add", src, "-Q"))
-	nsDaemon(t, seedNS, bin, a, "/ip4/10.88.1.1/udp/0/swarmrc")
-	var id struct {
-		Addrs []string `json:"addrs"`
-	}
-	if err := json.Unmarshal([]byte(nsRun(t, seedNS, bin, a, "id", "--json")), &id); err != nil {
-		t.Fatal(err)
-	}
-	if len(id.Addrs) == 0 {
-		t.Fatal("the seeder lists no address")
-	}
-	out := filepath.Join(t.TempDir(), "out.bin")
-	nsRun(t, getNS, bin, b, "get", root, "-o", out, "--peer", id.Addrs[0])
-	got, err := os.ReadFile(out)
-	if err != nil || !bytes.Equal(got, data) {
-		t.Fatalf("downloaded %d bytes (err %v), want the %d written", len(got), err, len(data))
-	}
+	return bin
 }
 
-// narrowPathLab builds seeder (10.88.1.1) — forwarder — downloader
-// (10.88.2.1), the second link with the given MTU, and returns the two
+// pathLab builds seeder (10.88.1.1) — forwarder — downloader (10.88.2.1),
+// the first link with seedMTU, the second with getMTU, and returns the two
 // end namespaces' names. Everything is removed at test end.
-func narrowPathLab(t *testing.T, mtu int) (seedNS, getNS string) {
+func pathLab(t *testing.T, seedMTU, getMTU int) (seedNS, getNS string) {
 	t.Helper()
 	p := fmt.Sprintf("swmtu%d", os.Getpid()%100000)
 	ns := [3]string{p + "-s", p + "-r", p + "-d"}
@@ -84,11 +128,11 @@ func narrowPathLab(t *testing.T, mtu int) (seedNS, getNS string) {
 	}
 	veth(p+"a", p+"b", ns[0], ns[1])
 	veth(p+"c", p+"d", ns[1], ns[2])
-	m := fmt.Sprint(mtu)
+	m, sm := fmt.Sprint(getMTU), fmt.Sprint(seedMTU)
 	ip(t, "-n", ns[0], "addr", "add", "10.88.1.1/24", "dev", p+"a")
-	ip(t, "-n", ns[0], "link", "set", p+"a", "up")
+	ip(t, "-n", ns[0], "link", "set", p+"a", "up", "mtu", sm)
 	ip(t, "-n", ns[1], "addr", "add", "10.88.1.2/24", "dev", p+"b")
-	ip(t, "-n", ns[1], "link", "set", p+"b", "up")
+	ip(t, "-n", ns[1], "link", "set", p+"b", "up", "mtu", sm)
 	ip(t, "-n", ns[1], "addr", "add", "10.88.2.2/24", "dev", p+"c")
 	ip(t, "-n", ns[1], "link", "set", p+"c", "up", "mtu", m)
 	ip(t, "-n", ns[2], "addr", "add", "10.88.2.1/24", "dev", p+"d")

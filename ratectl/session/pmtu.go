@@ -62,9 +62,12 @@ func (m *pathMTU) next() int {
 		return 0
 	}
 	m.round++
-	if m.hi == m.max {
+	switch {
+	case m.hi == m.max:
 		m.probing = m.hi // the whole size, until it fails
-	} else {
+	case m.size < DefaultMaxDatagram && DefaultMaxDatagram <= m.hi:
+		m.probing = DefaultMaxDatagram // Ethernet's, behind a jumbo-frame LAN
+	default:
 		m.probing = (m.size + m.hi + 1) / 2
 	}
 	m.pending = probesPerRound

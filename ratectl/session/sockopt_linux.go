@@ -61,3 +61,34 @@ func setDontFragment(pc net.PacketConn) bool {
 	})
 	return set
 }
+
+// routeMTU returns the MTU of the route to raddr as the kernel knows it
+// (the device's, or a smaller one learned from ICMP), or 0: a connected
+// UDP socket is opened for the lookup, which sends nothing.
+func routeMTU(raddr net.Addr) int {
+	u, ok := raddr.(*net.UDPAddr)
+	if !ok {
+		return 0
+	}
+	c, err := net.DialUDP("udp", nil, u)
+	if err != nil {
+		return 0
+	}
+	defer c.Close()
+	raw, err := c.SyscallConn()
+	if err != nil {
+		return 0
+	}
+	mtu := 0
+	_ = raw.Control(func(fd uintptr) {
+		if u.IP.To4() != nil {
+			mtu, err = unix.GetsockoptInt(int(fd), unix.IPPROTO_IP, unix.IP_MTU)
+		} else {
+			mtu, err = unix.GetsockoptInt(int(fd), unix.IPPROTO_IPV6, unix.IPV6_MTU)
+		}
+	})
+	if err != nil {
+		return 0
+	}
+	return mtu
+}

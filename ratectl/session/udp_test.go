@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/swarm-project/swarm/ratectl/simnet"
 	"github.com/swarm-project/swarm/ratectl/wire"
 )
 
@@ -100,8 +101,15 @@ func TestLoopbackUsesLargeDatagrams(t *testing.T) {
 		ln.Close()
 	}
 	def, _ := quietConfig().withDefaults()
+	if got := def.forPeer(simnet.Addr("elsewhere")).MaxDatagram; got != DefaultMaxDatagram {
+		t.Errorf("to an address without a route: MaxDatagram %d, want %d", got, DefaultMaxDatagram)
+	}
 	lan := &net.UDPAddr{IP: net.IPv4(10, 0, 0, 1), Port: 1}
-	if got := def.forPeer(lan).MaxDatagram; got != DefaultMaxDatagram {
-		t.Errorf("to %v: MaxDatagram %d, want %d", lan, got, DefaultMaxDatagram)
+	want := DefaultMaxDatagram
+	if mtu := routeMTU(lan); mtu > 0 {
+		want = min(mtu-28, wire.MaxPacketSize)
+	}
+	if got := def.forPeer(lan).MaxDatagram; got != want {
+		t.Errorf("to %v: MaxDatagram %d, want %d (the route's MTU %d less 28)", lan, got, want, routeMTU(lan))
 	}
 }
