@@ -2,6 +2,7 @@ package session
 
 import (
 	"io"
+	"math/bits"
 	"math/rand/v2"
 	"testing"
 	"testing/synctest"
@@ -15,30 +16,35 @@ import (
 // without random loss of the probes: it must end at most mtuStep under
 // what the path carries, never above, within a bounded number of rounds.
 func TestPathMTUSearch(t *testing.T) {
-	const base, maxD = 1200, 1452
+	const base = 1200
 	rng := rand.New(rand.NewPCG(1, 2))
-	for _, path := range []int{1200, 1201, 1232, 1280, 1350, 1372, 1400, 1451, 1452, 9000} {
-		for _, loss := range []float64{0, 0.1, 0.3} {
-			m := newPathMTU(base, maxD, false)
-			rounds := 0
-			for size := m.next(); size > 0; size = m.next() {
-				if rounds++; rounds > 30 {
-					t.Fatalf("path %d loss %.1f: no end after %d rounds (size %d)", path, loss, rounds, m.size)
-				}
-				for range probesPerRound {
-					if size <= path && rng.Float64() >= loss {
-						m.acked(size, m.round)
-					} else {
-						m.lost(size, m.round)
+	for _, maxD := range []int{1452, 8972} {
+		// Each size tried costs at most probeRounds rounds: the largest,
+		// 1452, then a halving per bit of (max - base) / mtuStep.
+		bound := probeRounds * (3 + bits.Len(uint((maxD-base)/mtuStep)))
+		for _, path := range []int{1200, 1201, 1232, 1280, 1350, 1372, 1400, 1451, 1452, 1472, 4000, 8972, 9000} {
+			for _, loss := range []float64{0, 0.1, 0.3} {
+				m := newPathMTU(base, maxD, false)
+				rounds := 0
+				for size := m.next(); size > 0; size = m.next() {
+					if rounds++; rounds > 40 {
+						t.Fatalf("max %d path %d loss %.1f: no end after %d rounds (size %d)", maxD, path, loss, rounds, m.size)
+					}
+					for range probesPerRound {
+						if size <= path && rng.Float64() >= loss {
+							m.acked(size, m.round)
+						} else {
+							m.lost(size, m.round)
+						}
 					}
 				}
-			}
-			want := min(path, maxD)
-			if m.size > want || m.size < want-mtuStep || m.size < base {
-				t.Errorf("path %d loss %.1f: settled at %d, want (%d, %d]", path, loss, m.size, want-mtuStep, want)
-			}
-			if loss == 0 && rounds > 2*8 {
-				t.Errorf("path %d: %d rounds without loss", path, rounds)
+				want := min(path, maxD)
+				if m.size > want || m.size < want-mtuStep || m.size < base {
+					t.Errorf("max %d path %d loss %.1f: settled at %d, want (%d, %d]", maxD, path, loss, m.size, want-mtuStep, want)
+				}
+				if loss == 0 && rounds > bound {
+					t.Errorf("max %d path %d: %d rounds without loss, want at most %d", maxD, path, rounds, bound)
+				}
 			}
 		}
 	}
