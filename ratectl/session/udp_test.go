@@ -113,3 +113,19 @@ func TestLoopbackUsesLargeDatagrams(t *testing.T) {
 		t.Errorf("to %v: MaxDatagram %d, want %d (the route's MTU %d less 28)", lan, got, want, routeMTU(lan))
 	}
 }
+
+func TestSmallSocketBuffer(t *testing.T) {
+	for _, c := range []struct {
+		asked, got int
+		small      bool
+	}{
+		{8 << 20, 16 << 20, false}, // forced, reported doubled
+		{8 << 20, 8 << 20, false},  // rmem_max 4 MiB, doubled
+		{8 << 20, 425984, true},    // rmem_max 208 KiB, a distribution's default
+		{8 << 20, 0, false},        // unknown (not a UDP socket)
+	} {
+		if got := smallSocketBuffer(c.asked, c.got); got != c.small {
+			t.Errorf("asked %d got %d: small %v, want %v", c.asked, c.got, got, c.small)
+		}
+	}
+}
