@@ -29,11 +29,25 @@ func TestE2ENarrowPath(t *testing.T) {
 	for i := range data {
 		data[i] = byte(i*7 + i>>11)
 	}
-	_, b, root, peer := seedInLab(t, bin, seedNS, getNS, data)
+	_, b, root, peer := seedInLab(t, bin, seedNS, getNS, data, "/ip4/10.88.1.1/udp/0/swarmrc", "/ip4/10.88.1.1/")
 	out := filepath.Join(t.TempDir(), "out.bin")
 	nsRun(t, getNS, bin, b, "get", root, "-o", out, "--peer", peer)
 	got, err := os.ReadFile(out)
 	if err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("downloaded %d bytes (err %v), want the %d written", len(got), err, len(data))
+	}
+}
+
+// TestE2ENarrowPathIPv6: the narrow path again, over IPv6, with the
+// daemon's default listen addresses (which include IPv6).
+func TestE2ENarrowPathIPv6(t *testing.T) {
+	bin := netnsBin(t)
+	seedNS, getNS := pathLab(t, 1500, 1400)
+	data := bytes.Repeat([]byte("over IPv6 "), 2<<20)
+	_, b, root, peer := seedInLab(t, bin, seedNS, getNS, data, "", "/ip6/fd00:1::1/")
+	out := filepath.Join(t.TempDir(), "out.bin")
+	nsRun(t, getNS, bin, b, "get", root, "-o", out, "--peer", peer)
+	if got, err := os.ReadFile(out); err != nil || !bytes.Equal(got, data) {
 		t.Fatalf("downloaded %d bytes (err %v), want the %d written", len(got), err, len(data))
 	}
 }
@@ -46,7 +60,7 @@ func TestE2EJumboPath(t *testing.T) {
 	bin := netnsBin(t)
 	seedNS, getNS := pathLab(t, 9000, 9000)
 	data := bytes.Repeat([]byte("jumbo frames "), 1<<20)
-	a, b, root, peer := seedInLab(t, bin, seedNS, getNS, data)
+	a, b, root, peer := seedInLab(t, bin, seedNS, getNS, data, "/ip4/10.88.1.1/udp/0/swarmrc", "/ip4/10.88.1.1/")
 	nsDaemon(t, getNS, bin, b, "/ip4/10.88.2.1/udp/0/swarmrc")
 	out := filepath.Join(t.TempDir(), "out.bin")
 	nsRun(t, getNS, bin, b, "get", root, "-o", out, "--peer", peer)
@@ -71,7 +85,7 @@ func TestE2EJumboPath(t *testing.T) {
 // seedInLab makes a repo in each namespace, adds data to the seeder's and
 // starts its daemon; it returns the two repos, the root CID and the
 // seeder's swarmrc address.
-func seedInLab(t *testing.T, bin, seedNS, getNS string, data []byte) (a, b, root, peer string) {
+func seedInLab(t *testing.T, bin, seedNS, getNS string, data []byte, listen, want string) (a, b, root, peer string) {
 	t.Helper()
 	a, b = filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")
 	nsRun(t, seedNS, bin, a, "init")
@@ -81,14 +95,20 @@ func seedInLab(t *testing.T, bin, seedNS, getNS string, data []byte) (a, b, root
 		t.Fatal(err)
 	}
 	root = strings.TrimSpace(nsRun(t, seedNS, bin, a, "add", src, "-Q"))
-	nsDaemon(t, seedNS, bin, a, "/ip4/10.88.1.1/udp/0/swarmrc")
+	nsDaemon(t, seedNS, bin, a, listen)
 	var id struct {
 		Addrs []string `json:"addrs"`
 	}
-	if err := json.Unmarshal([]byte(nsRun(t, seedNS, bin, a, "id", "--json")), &id); err != nil || len(id.Addrs) == 0 {
-		t.Fatalf("seeder id: %v %v", id.Addrs, err)
+	if err := json.Unmarshal([]byte(nsRun(t, seedNS, bin, a, "id", "--json")), &id); err != nil {
+		t.Fatalf("seeder id: %v", err)
 	}
-	return a, b, root, id.Addrs[0]
+	for _, addr := range id.Addrs {
+		if strings.HasPrefix(addr, want) && strings.Contains(addr, "/swarmrc/") {
+			return a, b, root, addr
+		}
+	}
+	t.Fatalf("the seeder lists no %s…/swarmrc address: %v", want, id.Addrs)
+	return
 }
 
 // netnsBin is the swarm binary, or a skip where network namespaces
@@ -139,8 +159,17 @@ func pathLab(t *testing.T, seedMTU, getMTU int) (seedNS, getNS string) {
 	ip(t, "-n", ns[2], "link", "set", p+"d", "up", "mtu", m)
 	ip(t, "-n", ns[0], "route", "add", "default", "via", "10.88.1.2")
 	ip(t, "-n", ns[2], "route", "add", "default", "via", "10.88.2.2")
-	if out, err := exec.Command("ip", "netns", "exec", ns[1], "sysctl", "-qw", "net.ipv4.ip_forward=1").CombinedOutput(); err != nil {
-		t.Fatalf("enabling forwarding: %v: %s", err, out)
+	// IPv6 too: fd00:1::1 — fd00:1::2 / fd00:2::2 — fd00:2::1.
+	ip(t, "-n", ns[0], "addr", "add", "fd00:1::1/64", "dev", p+"a", "nodad")
+	ip(t, "-n", ns[1], "addr", "add", "fd00:1::2/64", "dev", p+"b", "nodad")
+	ip(t, "-n", ns[1], "addr", "add", "fd00:2::2/64", "dev", p+"c", "nodad")
+	ip(t, "-n", ns[2], "addr", "add", "fd00:2::1/64", "dev", p+"d", "nodad")
+	ip(t, "-n", ns[0], "-6", "route", "add", "default", "via", "fd00:1::2")
+	ip(t, "-n", ns[2], "-6", "route", "add", "default", "via", "fd00:2::2")
+	for _, kv := range []string{"net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1"} {
+		if out, err := exec.Command("ip", "netns", "exec", ns[1], "sysctl", "-qw", kv).CombinedOutput(); err != nil {
+			t.Fatalf("enabling forwarding: %v: %s", err, out)
+		}
 	}
 	return ns[0], ns[2]
 }
@@ -167,11 +196,16 @@ func nsRun(t *testing.T, ns, bin, repo string, args ...string) string {
 	return so.String()
 }
 
-// nsDaemon starts `swarm daemon` in namespace ns listening on listen, and
-// waits for its API; it is stopped with SIGTERM at test end.
+// nsDaemon starts `swarm daemon` in namespace ns listening on listen (the
+// defaults if empty), and waits for its API; it is stopped with SIGTERM
+// at test end.
 func nsDaemon(t *testing.T, ns, bin, repo, listen string) {
 	t.Helper()
-	cmd := exec.Command("ip", "netns", "exec", ns, bin, "--repo", repo, "daemon", "--listen", listen, "--api", "127.0.0.1:0")
+	args := []string{"netns", "exec", ns, bin, "--repo", repo, "daemon", "--api", "127.0.0.1:0"}
+	if listen != "" {
+		args = append(args, "--listen", listen)
+	}
+	cmd := exec.Command("ip", args...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -20,11 +20,16 @@ const (
 	EnvRepo      = "SWARM_REPO"
 )
 
-// DefaultListen are the libp2p addresses a daemon listens on unless told otherwise.
+// DefaultListen are the libp2p addresses a daemon listens on unless told
+// otherwise: IPv4 and IPv6 (a host without IPv6 listens on IPv4 only;
+// libp2p goes on while one address works).
 var DefaultListen = []string{
 	"/ip4/0.0.0.0/udp/4802/swarmrc",
 	"/ip4/0.0.0.0/tcp/4801",
 	"/ip4/0.0.0.0/udp/4801/quic-v1",
+	"/ip6/::/udp/4802/swarmrc",
+	"/ip6/::/tcp/4801",
+	"/ip6/::/udp/4801/quic-v1",
 }
 
 // ErrNotInitialized: the repo has no config; run `swarm init`.

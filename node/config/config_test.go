@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -35,7 +36,7 @@ func TestInitLoad(t *testing.T) {
 		t.Fatal("second init overwrote the repo")
 	}
 	c, err := Load(repo)
-	if err != nil || c.ChunkSize != Default().ChunkSize || len(c.Listen) != 3 {
+	if err != nil || c.ChunkSize != Default().ChunkSize || !slices.Equal(c.Listen, DefaultListen) {
 		t.Fatalf("load: %+v %v", c, err)
 	}
 	sk1, err := LoadIdentity(repo)
