@@ -132,11 +132,16 @@ func pathLab(t *testing.T, seedMTU, getMTU int) (seedNS, getNS string) {
 	t.Helper()
 	p := fmt.Sprintf("swmtu%d", os.Getpid()%100000)
 	ns := [3]string{p + "-s", p + "-r", p + "-d"}
-	t.Cleanup(func() {
+	clean := func() { // also what a killed run with the same PID left
 		for _, n := range ns {
 			_ = exec.Command("ip", "netns", "del", n).Run()
 		}
-	})
+		for _, l := range []string{p + "a", p + "c"} {
+			_ = exec.Command("ip", "link", "del", l).Run()
+		}
+	}
+	clean()
+	t.Cleanup(clean)
 	for _, n := range ns {
 		ip(t, "netns", "add", n)
 		ip(t, "-n", n, "link", "set", "lo", "up")

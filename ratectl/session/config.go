@@ -155,8 +155,8 @@ func setDefault[T comparable](v *T, def T) {
 // bookkeeping whatever its size: 9000 bytes moved about 5 % more bytes per
 // CPU-second than 1452 on loopback); elsewhere the MTU of the route's
 // device, less the IP and UDP headers, when the system tells it (jumbo
-// frames, as between science networks, or a device narrower than
-// Ethernet's), else DefaultMaxDatagram. Off loopback it is the largest
+// frames, as between science networks; never under DefaultMaxDatagram),
+// else DefaultMaxDatagram. Off loopback it is the largest
 // size the path MTU search tries (see pathMTU).
 func (c *Config) forPeer(raddr net.Addr) *Config {
 	if !c.loopbackJumbo {
@@ -169,8 +169,11 @@ func (c *Config) forPeer(raddr net.Addr) *Config {
 			size = wire.MaxPacketSize
 		}
 	default:
+		// Only ever raised from the default: a smaller route MTU may be
+		// one the kernel learned from an ICMP message (stale, or spoofed,
+		// and kept for 10 minutes); the search finds narrower paths.
 		if mtu := routeMTU(raddr); mtu > 0 {
-			size = min(max(mtu-ipUDPHeaders(raddr), minDatagram), wire.MaxPacketSize)
+			size = min(max(mtu-ipUDPHeaders(raddr), DefaultMaxDatagram), wire.MaxPacketSize)
 		}
 	}
 	if size == 0 || size == c.MaxDatagram {
@@ -179,6 +182,12 @@ func (c *Config) forPeer(raddr net.Addr) *Config {
 	cp := *c
 	cp.MaxDatagram = size
 	cp.Rate.MSS = cp.MaxDatagram - wire.DataHeaderLen
+	if !isLoopback(raddr) {
+		// The controller counts packets of the usual size: the search may
+		// settle far under a jumbo maximum, and its per-packet floors
+		// and steps must not grow six-fold meanwhile.
+		cp.Rate.MSS = min(size, DefaultMaxDatagram) - wire.DataHeaderLen
+	}
 	return &cp
 }
 

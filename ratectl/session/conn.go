@@ -61,9 +61,12 @@ type inPacket struct {
 	whole bool
 }
 
-func newConn(e *Endpoint, raddr net.Addr, id wire.ConnID, client bool) *Conn {
+// newConn makes a connection with raddr; cfg is e's configuration for it
+// (Config.forPeer, which may ask the kernel about the route: the caller
+// does it before taking the endpoint's lock).
+func newConn(e *Endpoint, cfg *Config, raddr net.Addr, id wire.ConnID, client bool) *Conn {
 	c := &Conn{
-		ep: e, cfg: e.cfg.forPeer(raddr), raddr: raddr, localID: id, client: client,
+		ep: e, cfg: cfg, raddr: raddr, localID: id, client: client,
 		in: make(chan inPacket, inQueue), wake: make(chan struct{}, 1),
 		closeReq: make(chan struct{}), readsEnd: make(chan struct{}), abortReq: make(chan struct{}), rateReq: make(chan rateChange),
 		established: make(chan struct{}), done: make(chan struct{}),

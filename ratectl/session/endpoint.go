@@ -212,6 +212,7 @@ func (e *Endpoint) sendRetry(now time.Time, addr net.Addr, p *wire.Initial, rece
 }
 
 func (e *Endpoint) newServerConn(addr net.Addr, key string, p *wire.Initial, unproven bool) (*Conn, error) {
+	cfg := e.cfg.forPeer(addr)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.closed {
@@ -221,7 +222,7 @@ func (e *Endpoint) newServerConn(addr net.Addr, key string, p *wire.Initial, unp
 		return nil, ErrClosed
 	}
 	id := e.freeIDLocked()
-	c := newConn(e, addr, id, false)
+	c := newConn(e, cfg, addr, id, false)
 	c.peerID = p.SrcID
 	c.initialKey = key
 	c.unproven = unproven
@@ -248,13 +249,14 @@ func (e *Endpoint) freeIDLocked() wire.ConnID {
 
 // Dial opens a connection to raddr and waits for the handshake.
 func (e *Endpoint) Dial(ctx context.Context, raddr net.Addr) (*Conn, error) {
+	cfg := e.cfg.forPeer(raddr)
 	e.mu.Lock()
 	if e.closed {
 		e.mu.Unlock()
 		return nil, ErrClosed
 	}
 	id := e.freeIDLocked()
-	c := newConn(e, raddr, id, true)
+	c := newConn(e, cfg, raddr, id, true)
 	e.conns[id] = c
 	e.connWG.Add(1)
 	e.mu.Unlock()

@@ -256,7 +256,7 @@ func TestQueuedDatagramsCountAgainstTheBudget(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ep.Close()
-	c := newConn(ep, simnet.Addr("client"), wire.ConnID{1}, false) // its loop is not running
+	c := newConn(ep, &ep.cfg, simnet.Addr("client"), wire.ConnID{1}, false) // its loop is not running
 	var queued int64
 	for range 1000 {
 		buf := ep.small.get()

@@ -107,10 +107,14 @@ func TestLoopbackUsesLargeDatagrams(t *testing.T) {
 	lan := &net.UDPAddr{IP: net.IPv4(10, 0, 0, 1), Port: 1}
 	want := DefaultMaxDatagram
 	if mtu := routeMTU(lan); mtu > 0 {
-		want = min(mtu-28, wire.MaxPacketSize)
+		want = min(max(mtu-28, DefaultMaxDatagram), wire.MaxPacketSize)
 	}
-	if got := def.forPeer(lan).MaxDatagram; got != want {
-		t.Errorf("to %v: MaxDatagram %d, want %d (the route's MTU %d less 28)", lan, got, want, routeMTU(lan))
+	got := def.forPeer(lan)
+	if got.MaxDatagram != want {
+		t.Errorf("to %v: MaxDatagram %d, want %d (the route's MTU %d less 28)", lan, got.MaxDatagram, want, routeMTU(lan))
+	}
+	if got.Rate.MSS > DefaultMaxDatagram-wire.DataHeaderLen {
+		t.Errorf("to %v: the controller's MSS is %d, over the usual packet's", lan, got.Rate.MSS)
 	}
 }
 
