@@ -148,6 +148,12 @@ func (a *adaptive) OnLoss(now time.Time, lostBytes int) {
 
 func (a *adaptive) Rate() float64 { return a.rate }
 
+func (a *adaptive) SetMSS(mss int) {
+	if mss > 0 {
+		a.cfg.MSS = mss
+	}
+}
+
 // target is the queueing delay the controller aims for: the policy's, or
 // on a path whose buffer overflows before it holds that much, 40 % of the
 // deepest queue seen (at least shallowFloor). Without this a buffer
@@ -192,6 +198,7 @@ func (a *adaptive) Snapshot() Snapshot {
 		Policy: a.cfg.Policy, Mode: modeNames[a.mode], Rate: a.rate,
 		BaseRTT: a.rtt.base(), SRTT: a.rtt.srtt, QueueDelay: a.rtt.queueDelay(),
 		Inflight: a.InflightLimit(), LossRate: a.loss.rate, TargetQueue: a.target(),
+		MSS: a.cfg.MSS,
 	}
 }
 

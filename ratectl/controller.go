@@ -32,6 +32,9 @@ type Controller interface {
 	InflightLimit() int
 	// Snapshot describes the controller's state for traces and stats.
 	Snapshot() Snapshot
+	// SetMSS changes the payload size of a full packet (Config.MSS), as
+	// path MTU discovery finds the size the path carries.
+	SetMSS(mss int)
 }
 
 // Snapshot is a controller's view of the path.
@@ -47,4 +50,5 @@ type Snapshot struct {
 	// TargetQueue is the queueing delay the adaptive policies aim for:
 	// the policy's, or less on a buffer too shallow to hold it.
 	TargetQueue time.Duration
+	MSS         int // payload of a full packet (see SetMSS)
 }

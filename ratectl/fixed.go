@@ -23,6 +23,12 @@ func (f *fixedCtl) OnLoss(now time.Time, lostBytes int) { f.loss.lost(lostBytes)
 
 func (f *fixedCtl) Rate() float64 { return f.cfg.TargetRate }
 
+func (f *fixedCtl) SetMSS(mss int) {
+	if mss > 0 {
+		f.cfg.MSS = mss
+	}
+}
+
 func (f *fixedCtl) InflightLimit() int {
 	return inflightFor(f.cfg.TargetRate, f.rtt.srtt, f.cfg.MSS, 3)
 }
@@ -31,7 +37,7 @@ func (f *fixedCtl) Snapshot() Snapshot {
 	return Snapshot{
 		Policy: Fixed, Mode: "fixed", Rate: f.Rate(),
 		BaseRTT: f.rtt.base(), SRTT: f.rtt.srtt, QueueDelay: f.rtt.queueDelay(),
-		Inflight: f.InflightLimit(), LossRate: f.loss.rate,
+		Inflight: f.InflightLimit(), LossRate: f.loss.rate, MSS: f.cfg.MSS,
 	}
 }
 

@@ -100,6 +100,9 @@ func (b *bbr) InflightLimit() int {
 	return max(int(g*bw*b.minRTT.Seconds()), 4*b.size)
 }
 
+// SetMSS implements ratectl.Controller; the model's packets keep their size.
+func (b *bbr) SetMSS(int) {}
+
 // OnLoss implements ratectl.Controller: BBR v1 ignores loss.
 func (b *bbr) OnLoss(time.Time, int) {}
 

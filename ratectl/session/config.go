@@ -181,13 +181,7 @@ func (c *Config) forPeer(raddr net.Addr) *Config {
 	}
 	cp := *c
 	cp.MaxDatagram = size
-	cp.Rate.MSS = cp.MaxDatagram - wire.DataHeaderLen
-	if !isLoopback(raddr) {
-		// The controller counts packets of the usual size: the search may
-		// settle far under a jumbo maximum, and its per-packet floors
-		// and steps must not grow six-fold meanwhile.
-		cp.Rate.MSS = min(size, DefaultMaxDatagram) - wire.DataHeaderLen
-	}
+	cp.Rate.MSS = cp.MaxDatagram - wire.DataHeaderLen // the loop follows the path's size (syncMSS)
 	return &cp
 }
 

@@ -1,5 +1,7 @@
 package session
 
+import "github.com/swarm-project/swarm/ratectl/wire"
+
 // Path MTU discovery (DPLPMTUD, RFC 8899), one direction: the largest
 // datagram this side's packets reach the peer in.
 //
@@ -106,3 +108,10 @@ func (m *pathMTU) blackHole() bool {
 	*m = pathMTU{size: m.base, base: m.base, hi: m.max, max: m.max, resets: m.resets + 1, round: m.round + 1}
 	return true
 }
+
+// syncMSS tells the controller the payload of a full packet at the size
+// data packets use now: its per-packet floors and steps follow the path,
+// not the largest size the search may try (a jumbo maximum is six times
+// the usual packet, and a 16-packet floor of 8972-byte packets where the
+// path carries 1452 is 143 KB in flight whatever the rate).
+func (s *loopState) syncMSS() { s.ctl.SetMSS(s.mtu.size - wire.DataHeaderLen) }

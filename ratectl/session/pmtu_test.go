@@ -10,6 +10,7 @@ import (
 
 	"github.com/swarm-project/swarm/ratectl"
 	"github.com/swarm-project/swarm/ratectl/simnet"
+	"github.com/swarm-project/swarm/ratectl/wire"
 )
 
 // TestPathMTUSearch runs the search against paths of many sizes, with and
@@ -100,6 +101,12 @@ func TestTransferOverANarrowPath(t *testing.T) {
 			}
 			c.Close()
 			s.Close()
+			// The loops have ended: their state may be read.
+			for name, conn := range map[string]*Conn{"client": c, "server": s} {
+				if got, want := conn.st.ctl.Snapshot().MSS, conn.st.mtu.size-wire.DataHeaderLen; got != want {
+					t.Errorf("%s: the controller's MSS is %d, the packets' payload %d", name, got, want)
+				}
+			}
 		})
 	}
 }

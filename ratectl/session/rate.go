@@ -41,6 +41,7 @@ func (s *loopState) setRate(cfg ratectl.Config) error {
 		return err
 	}
 	s.ctl = ctl
+	s.syncMSS()
 	s.pacer.SetRate(s.now, ctl.Rate())
 	return nil
 }

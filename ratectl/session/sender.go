@@ -71,6 +71,7 @@ func (s *loopState) markAcked(p *sentPacket) int {
 	}
 	if p.probe > 0 {
 		s.mtu.acked(p.probe, p.round)
+		s.syncMSS()
 	}
 	if p.n > 0 {
 		s.ackedData.add(p.off, p.off+uint64(p.n))
@@ -218,6 +219,7 @@ func (s *loopState) onPTO() {
 	s.ptoCount++
 	s.probes = 2
 	if s.ptoCount >= 2 && s.mtu.blackHole() {
+		s.syncMSS()
 		s.c.ep.log.Debug("path MTU black hole: datagrams back to the minimum", "size", s.mtu.size)
 	}
 	lowest, newest := -1, -1

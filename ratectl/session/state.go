@@ -128,6 +128,7 @@ func (s *loopState) init(c *Conn) {
 	s.pktThreshold, s.timeThreshold = packetThreshold, 9
 	s.outBuf = make([]byte, 0, outBufSize+cfg.MaxDatagram)
 	s.mtu = newPathMTU(minDatagram, cfg.MaxDatagram, isLoopback(c.raddr))
+	s.syncMSS()
 	s.rx.init(cfg)
 	s.traceIv.Every = cfg.TraceInterval
 }
