@@ -27,6 +27,7 @@ demo: build
 lint:
 	$(GO) vet $(PKGS)
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	GOOS=darwin $(GO) build -o /dev/null ./cmd/swarm # the CLI builds on macOS too (not tested there)
 
 # Every Fuzz target for FUZZTIME each.
 fuzz:
