@@ -1,7 +1,6 @@
 package main_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -10,8 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -30,12 +27,7 @@ func TestE2ENarrowPath(t *testing.T) {
 		data[i] = byte(i*7 + i>>11)
 	}
 	_, b, root, peer := seedInLab(t, bin, seedNS, getNS, data, "/ip4/10.88.1.1/udp/0/swarmrc", "/ip4/10.88.1.1/")
-	out := filepath.Join(t.TempDir(), "out.bin")
-	nsRun(t, getNS, bin, b, "get", root, "-o", out, "--peer", peer)
-	got, err := os.ReadFile(out)
-	if err != nil || !bytes.Equal(got, data) {
-		t.Fatalf("downloaded %d bytes (err %v), want the %d written", len(got), err, len(data))
-	}
+	getWhole(t, getNS, bin, b, root, peer, data)
 }
 
 // TestE2ENarrowPathIPv6: the narrow path again, over IPv6, with the
@@ -45,11 +37,7 @@ func TestE2ENarrowPathIPv6(t *testing.T) {
 	seedNS, getNS := pathLab(t, 1500, 1400)
 	data := bytes.Repeat([]byte("over IPv6 "), 2<<20)
 	_, b, root, peer := seedInLab(t, bin, seedNS, getNS, data, "", "/ip6/fd00:1::1/")
-	out := filepath.Join(t.TempDir(), "out.bin")
-	nsRun(t, getNS, bin, b, "get", root, "-o", out, "--peer", peer)
-	if got, err := os.ReadFile(out); err != nil || !bytes.Equal(got, data) {
-		t.Fatalf("downloaded %d bytes (err %v), want the %d written", len(got), err, len(data))
-	}
+	getWhole(t, getNS, bin, b, root, peer, data)
 }
 
 // TestE2EJumboPath: the same three namespaces with jumbo frames (9000
@@ -62,11 +50,7 @@ func TestE2EJumboPath(t *testing.T) {
 	data := bytes.Repeat([]byte("jumbo frames "), 1<<20)
 	a, b, root, peer := seedInLab(t, bin, seedNS, getNS, data, "/ip4/10.88.1.1/udp/0/swarmrc", "/ip4/10.88.1.1/")
 	nsDaemon(t, getNS, bin, b, "/ip4/10.88.2.1/udp/0/swarmrc")
-	out := filepath.Join(t.TempDir(), "out.bin")
-	nsRun(t, getNS, bin, b, "get", root, "-o", out, "--peer", peer)
-	if got, err := os.ReadFile(out); err != nil || !bytes.Equal(got, data) {
-		t.Fatalf("downloaded %d bytes (err %v), want the %d written", len(got), err, len(data))
-	}
+	getWhole(t, getNS, bin, b, root, peer, data)
 	for _, side := range []struct{ ns, repo string }{{seedNS, a}, {getNS, b}} {
 		var st struct {
 			Sessions []struct {
@@ -109,6 +93,17 @@ func seedInLab(t *testing.T, bin, seedNS, getNS string, data []byte, listen, wan
 	}
 	t.Fatalf("the seeder lists no %s…/swarmrc address: %v", want, id.Addrs)
 	return
+}
+
+// getWhole runs `swarm get` of root from peer in namespace ns and fails
+// unless the copy is data, byte for byte.
+func getWhole(t *testing.T, ns, bin, repo, root, peer string, data []byte) {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "out.bin")
+	nsRun(t, ns, bin, repo, "get", root, "-o", out, "--peer", peer)
+	if got, err := os.ReadFile(out); err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("downloaded %d bytes (err %v), want the %d written", len(got), err, len(data))
+	}
 }
 
 // netnsBin is the swarm binary, or a skip where network namespaces
@@ -210,32 +205,5 @@ func nsDaemon(t *testing.T, ns, bin, repo, listen string) {
 	if listen != "" {
 		args = append(args, "--listen", listen)
 	}
-	cmd := exec.Command("ip", args...)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	ready := make(chan struct{})
-	go func() {
-		sc := bufio.NewScanner(out)
-		once := sync.Once{}
-		for sc.Scan() {
-			if strings.HasPrefix(sc.Text(), "API ") {
-				once.Do(func() { close(ready) })
-			}
-		}
-	}()
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM) // ip netns exec execs the binary: this is the daemon
-		_ = cmd.Wait()
-	})
-	select {
-	case <-ready:
-	case <-time.After(30 * time.Second):
-		t.Fatal("daemon did not start")
-	}
+	runDaemon(t, exec.Command("ip", args...)) // ip netns exec execs the binary: SIGTERM reaches the daemon
 }

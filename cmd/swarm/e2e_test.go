@@ -92,9 +92,15 @@ func initRepo(t *testing.T) string {
 // It is stopped with SIGTERM at test end.
 func startDaemon(t *testing.T, repo string) {
 	t.Helper()
-	cmd := exec.Command(swarmBin(t), "--repo", repo, "daemon",
+	runDaemon(t, exec.Command(swarmBin(t), "--repo", repo, "daemon",
 		"--listen", "/ip4/127.0.0.1/udp/0/swarmrc", "--listen", "/ip4/127.0.0.1/tcp/0",
-		"--listen", "/ip4/127.0.0.1/udp/0/quic-v1", "--api", "127.0.0.1:0")
+		"--listen", "/ip4/127.0.0.1/udp/0/quic-v1", "--api", "127.0.0.1:0"))
+}
+
+// runDaemon starts cmd, a `swarm daemon`, and waits until it prints its
+// API address; it is stopped with SIGTERM at test end.
+func runDaemon(t *testing.T, cmd *exec.Cmd) {
+	t.Helper()
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -43,7 +43,6 @@ type pathMTU struct {
 	probing int // size of the probes out, 0 if none
 	pending int // of those, how many are neither acked nor lost
 	fails   int // rounds of lost probes at probing
-	resets  int // black holes detected
 	round   int // numbers probe rounds: a result from another round is stale
 }
 
@@ -105,7 +104,7 @@ func (m *pathMTU) blackHole() bool {
 	if m.size <= m.base {
 		return false
 	}
-	*m = pathMTU{size: m.base, base: m.base, hi: m.max, max: m.max, resets: m.resets + 1, round: m.round + 1}
+	*m = pathMTU{size: m.base, base: m.base, hi: m.max, max: m.max, round: m.round + 1}
 	return true
 }
 

@@ -61,8 +61,8 @@ func TestPathMTUBlackHoleRestarts(t *testing.T) {
 	if m.size != 1452 || m.next() != 0 {
 		t.Fatalf("after one acked probe: size %d, want 1452 and done", m.size)
 	}
-	if !m.blackHole() || m.size != 1200 || m.resets != 1 {
-		t.Fatalf("after a black hole: size %d resets %d", m.size, m.resets)
+	if !m.blackHole() || m.size != 1200 || m.hi != 1452 {
+		t.Fatalf("after a black hole: size %d, search up to %d", m.size, m.hi)
 	}
 	old := m.round
 	if m.next() != 1452 {
