@@ -10,6 +10,12 @@
 # (the --json report), wall goodput (launch to exit), the downloader's CPU
 # (user, system) and the seeder daemon's CPU seconds for the run. Only the
 # processes it started are stopped.
+#
+# Optional environment: GET_ARGS adds `swarm get` flags (e.g. "--policy
+# high"); LAB_ARGS adds wanlab flags (e.g. "--jitter 5
+# --loss-burst 3 --reorder 1"); TCP_CC="bbr cubic" also runs one iperf3
+# transfer of FILE's size per round and congestion control, seeder to
+# downloader, as a same-run baseline.
 set -euo pipefail
 [ $# -eq 8 ] || { sed -n '2,12p' "$0"; exit 2; }
 RATE=$1 RTT=$2 LOSS=$3 QMS=$4 FILE=$5 ROUNDS=$6 A=$7 B=$8
@@ -23,14 +29,27 @@ cleanup() {
 }
 trap cleanup EXIT
 (cd "$ROOT" && go build -o "$WORK/wanlab" ./bench/wanlab)
-"$WORK/wanlab" up --rate "$RATE" --rtt "$RTT" --loss "$LOSS" --queue-ms "$QMS" >"$WORK/lab.log" 2>&1 &
+# shellcheck disable=SC2086 # LAB_ARGS is a list of flags
+"$WORK/wanlab" up --rate "$RATE" --rtt "$RTT" --loss "$LOSS" --queue-ms "$QMS" ${LAB_ARGS:-} >"$WORK/lab.log" 2>&1 &
 LAB_PID=$!
 for _ in $(seq 100); do grep -q "is up" "$WORK/lab.log" && break; sleep 0.1; done
 ID=$(grep -o "wan lab [0-9a-f]* is up" "$WORK/lab.log" | awk '{print $3}')
 [ -n "$ID" ] || { cat "$WORK/lab.log"; exit 1; }
 S="ip netns exec swl-$ID-s1" D="ip netns exec swl-$ID-d"
 SIZE=$(stat -c %s "$FILE")
+DADDR=$(grep -o "^  d  *10\.77\.[0-9.]*" "$WORK/lab.log" | awk '{print $2}')
+tcp() { # one iperf3 transfer of SIZE bytes with congestion control $1
+	$D iperf3 -s -1 -B "$DADDR" -p 5299 >/dev/null 2>&1 &
+	local srv=$!
+	sleep 0.5
+	$S iperf3 -c "$DADDR" -p 5299 -C "$1" -n "$SIZE" --json 2>/dev/null | python3 -c '
+import json,sys
+r=json.load(sys.stdin)["end"]["sum_received"]
+print("iperf3-%s goodput=%.1f" % (sys.argv[1], r["bits_per_second"]/1e6))' "$1" || echo "iperf3-$1 failed"
+	wait "$srv" 2>/dev/null || true
+}
 for r in $(seq "$ROUNDS"); do
+	for cc in ${TCP_CC:-}; do tcp "$cc"; done
 	for bin in "$A" "$B"; do
 		rm -rf "$WORK/seed" "$WORK/get" "$WORK/out" "$WORK/.out.swarm-partial"
 		SWARM_REPO=$WORK/seed $S "$bin" init >/dev/null
@@ -46,7 +65,7 @@ for r in $(seq "$ROUNDS"); do
 		c0=$(awk '{print $14+$15}' /proc/$SEED_PID/stat)
 		SWARM_REPO=$WORK/get $D "$bin" init >/dev/null
 		t0=$(date +%s.%N)
-		out=$( { SWARM_REPO=$WORK/get /usr/bin/time -f "cpu %U %S" $D "$bin" get "$CID" -o "$WORK/out" --peer "$PEER" --json; } 2>&1)
+		out=$( { SWARM_REPO=$WORK/get /usr/bin/time -f "cpu %U %S" $D "$bin" get "$CID" -o "$WORK/out" --peer "$PEER" --json ${GET_ARGS:-}; } 2>&1)
 		t1=$(date +%s.%N)
 		c1=$(awk '{print $14+$15}' /proc/$SEED_PID/stat)
 		kill "$SEED_PID"; wait "$SEED_PID" 2>/dev/null || true; SEED_PID=""

@@ -2,7 +2,8 @@
 // rate controllers without sleeping or reading the clock.
 //
 // A Sim holds one drop-tail bottleneck (rate, base round trip, buffer,
-// random loss after the bottleneck) shared by several flows. Each flow is a
+// random loss after the bottleneck, optional jitter each way, order kept)
+// shared by several flows. Each flow is a
 // Sender: a RateFlow driving a ratectl.Controller through a ratectl.Pacer,
 // or a Reno or Cubic window-based model of a competing TCP flow. Acks and
 // loss notices reach a sender one round trip after its packet would have

@@ -12,7 +12,13 @@ type Link struct {
 	RTT    time.Duration // base round trip, without queueing or serialization
 	Buffer int           // drop-tail queue capacity in bytes
 	Loss   float64       // probability a packet is lost after the bottleneck
-	Seed   uint64        // random seed for loss
+	Seed   uint64        // random seed for loss and jitter
+	// Jitter adds a uniform random delay in [-Jitter, +Jitter] to each
+	// direction of each packet (data after the bottleneck, its ack on the
+	// way back), order kept: a packet is never delivered, nor its ack
+	// returned, before the one sent ahead of it, as the WAN lab's links
+	// (bench/linkem) and any FIFO path do. Jitter must not exceed RTT/2.
+	Jitter time.Duration
 }
 
 // BDP returns the link's bandwidth-delay product in bytes.
@@ -43,7 +49,9 @@ var Epoch = time.Unix(1_000_000, 0)
 type Sim struct {
 	link    Link
 	rng     *rand.Rand
+	jit     *rand.Rand // jitter draws, apart so that loss stays as without
 	now     time.Time
+	lastArr time.Time // when the last packet reached the receiver (jitter)
 	lastDep time.Time // when the last accepted packet leaves the bottleneck
 	flows   []*flow
 	measure time.Time // deliveries before this are not counted
@@ -75,7 +83,8 @@ type FlowStats struct {
 
 // New returns a simulation of link at virtual time Epoch.
 func New(link Link) *Sim {
-	return &Sim{link: link, rng: rand.New(rand.NewPCG(link.Seed, 7)), now: Epoch, lastDep: Epoch}
+	return &Sim{link: link, rng: rand.New(rand.NewPCG(link.Seed, 7)), jit: rand.New(rand.NewPCG(link.Seed, 11)),
+		now: Epoch, lastDep: Epoch, lastArr: Epoch}
 }
 
 // Add adds a flow that sends from start until stop (0 for never) and
@@ -178,7 +187,7 @@ func (s *Sim) send(f *flow) {
 	if queued+p.Size > s.link.Buffer {
 		// Dropped at the tail: the sender hears of it when the packet
 		// would have been acked.
-		f.acks = append(f.acks, notice{at: s.now.Add(wait + service + s.link.RTT), p: p, lost: true})
+		f.notify(notice{at: s.now.Add(wait + service + s.link.RTT), p: p, lost: true})
 		if counting {
 			f.st.Dropped++
 		}
@@ -194,7 +203,34 @@ func (s *Sim) send(f *flow) {
 			f.st.Delivered += int64(p.Size)
 		}
 	}
-	f.acks = append(f.acks, notice{at: dep.Add(oneWay).Add(oneWay), p: p, lost: lost})
+	arr := dep.Add(oneWay)
+	back := oneWay
+	if j := s.link.Jitter; j > 0 {
+		arr = later(arr.Add(s.jitter()), s.lastArr)
+		s.lastArr = arr
+		back += s.jitter()
+	}
+	f.notify(notice{at: arr.Add(back), p: p, lost: lost})
+}
+
+// jitter draws one direction's jitter.
+func (s *Sim) jitter() time.Duration {
+	return time.Duration((2*s.jit.Float64() - 1) * float64(s.link.Jitter))
+}
+
+// notify queues a notice for the sender, never ahead of the one before it.
+func (f *flow) notify(n notice) {
+	if k := len(f.acks); k > f.head {
+		n.at = later(n.at, f.acks[k-1].at)
+	}
+	f.acks = append(f.acks, n)
+}
+
+func later(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return b
+	}
+	return a
 }
 
 // Percentile returns the p-th percentile (0..1) of ds, sorting ds.
