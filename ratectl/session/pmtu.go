@@ -1,6 +1,10 @@
 package session
 
-import "github.com/swarm-project/swarm/ratectl/wire"
+import (
+	"time"
+
+	"github.com/swarm-project/swarm/ratectl/wire"
+)
 
 // Path MTU discovery (DPLPMTUD, RFC 8899), one direction: the largest
 // datagram this side's packets reach the peer in.
@@ -25,12 +29,17 @@ import "github.com/swarm-project/swarm/ratectl/wire"
 // A path can also narrow later (a route change): two probe timeouts in a
 // row with nothing acknowledged, at a size above the minimum, drop the
 // size back to the minimum (the outstanding data goes again in smaller
-// packets) and the search starts over.
+// packets) and the search starts over. It can widen too: a search that
+// settled under the maximum probes larger sizes again raiseAfter later.
 
 const (
 	probesPerRound = 2  // probes of one size sent together
 	probeRounds    = 2  // rounds of lost probes that fail a size
 	mtuStep        = 16 // the search stops when the interval is narrower
+	// raiseAfter is how long a search that settled under the maximum
+	// waits before it looks for a larger size again (RFC 8899's
+	// PMTU_RAISE_TIMER, 600 s): the route may have moved to a wider path.
+	raiseAfter = 10 * time.Minute
 )
 
 // pathMTU is the search's state. It does no I/O; the loop sends the
@@ -44,6 +53,7 @@ type pathMTU struct {
 	pending int // of those, how many are neither acked nor lost
 	fails   int // rounds of lost probes at probing
 	round   int // numbers probe rounds: a result from another round is stale
+	settled time.Time // when the search last settled under max
 }
 
 // newPathMTU starts at base and searches up to max; known means the path
@@ -56,10 +66,10 @@ func newPathMTU(base, max int, known bool) pathMTU {
 	return m
 }
 
-// next returns the size to probe now, or 0: a search is done, or probes
-// are out. The probes carry m.round.
-func (m *pathMTU) next() int {
-	if m.probing != 0 || m.hi-m.size < mtuStep {
+// next returns the size to probe at now, or 0: a search is done, or
+// probes are out. The probes carry m.round.
+func (m *pathMTU) next(now time.Time) int {
+	if m.probing != 0 || m.hi-m.size < mtuStep && !m.raise(now) {
 		return 0
 	}
 	m.round++
@@ -73,6 +83,23 @@ func (m *pathMTU) next() int {
 	}
 	m.pending = probesPerRound
 	return m.probing
+}
+
+// raise reopens a search that settled under the maximum, raiseAfter
+// after it settled; it reports whether it did.
+func (m *pathMTU) raise(now time.Time) bool {
+	if m.size+mtuStep > m.max {
+		return false // settled at the maximum: nothing larger to find
+	}
+	if m.settled.IsZero() {
+		m.settled = now
+		return false
+	}
+	if now.Sub(m.settled) < raiseAfter {
+		return false
+	}
+	m.hi, m.fails, m.settled = m.max, 0, time.Time{}
+	return true
 }
 
 // acked reports the ack of a probe of size sent in round.

@@ -16,6 +16,8 @@ import (
 // TestPathMTUSearch runs the search against paths of many sizes, with and
 // without random loss of the probes: it must end at most mtuStep under
 // what the path carries, never above, within a bounded number of rounds.
+var t0 = time.Unix(1_000_000, 0)
+
 func TestPathMTUSearch(t *testing.T) {
 	const base = 1200
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -27,7 +29,7 @@ func TestPathMTUSearch(t *testing.T) {
 			for _, loss := range []float64{0, 0.1, 0.3} {
 				m := newPathMTU(base, maxD, false)
 				rounds := 0
-				for size := m.next(); size > 0; size = m.next() {
+				for size := m.next(t0); size > 0; size = m.next(t0) {
 					if rounds++; rounds > 40 {
 						t.Fatalf("max %d path %d loss %.1f: no end after %d rounds (size %d)", maxD, path, loss, rounds, m.size)
 					}
@@ -51,21 +53,60 @@ func TestPathMTUSearch(t *testing.T) {
 	}
 }
 
+// TestPathMTURaise: a search that settled under the maximum looks again
+// raiseAfter later and finds a path that has widened; one that settled at
+// the maximum never probes again.
+func TestPathMTURaise(t *testing.T) {
+	search := func(m *pathMTU, now time.Time, path int) {
+		for size := m.next(now); size > 0; size = m.next(now) {
+			for range probesPerRound {
+				if size <= path {
+					m.acked(size, m.round)
+				} else {
+					m.lost(size, m.round)
+				}
+			}
+		}
+	}
+	m := newPathMTU(1200, 1452, false)
+	search(&m, t0, 1400)
+	if m.size > 1400 || m.size <= 1400-mtuStep {
+		t.Fatalf("settled at %d on a 1400-byte path", m.size)
+	}
+	if sz := m.next(t0.Add(raiseAfter - time.Second)); sz != 0 {
+		t.Fatalf("probed %d before the raise timer", sz)
+	}
+	search(&m, t0.Add(raiseAfter), 1452) // the route moved to a wider path
+	if m.size != 1452 {
+		t.Fatalf("after the raise timer on a 1452-byte path: size %d, want 1452", m.size)
+	}
+	if sz := m.next(t0.Add(10 * raiseAfter)); sz != 0 {
+		t.Fatalf("probed %d after settling at the maximum", sz)
+	}
+	n := newPathMTU(1200, 1452, false)
+	search(&n, t0, 1300)
+	first := n.size
+	search(&n, t0.Add(raiseAfter), 1300) // still narrow: the same size again
+	if n.size != first {
+		t.Fatalf("a raise on an unchanged path moved the size from %d to %d", first, n.size)
+	}
+}
+
 func TestPathMTUBlackHoleRestarts(t *testing.T) {
 	m := newPathMTU(1200, 1452, false)
 	if m.blackHole() {
 		t.Fatal("black hole at the base size")
 	}
-	sz := m.next()
+	sz := m.next(t0)
 	m.acked(sz, m.round)
-	if m.size != 1452 || m.next() != 0 {
+	if m.size != 1452 || m.next(t0) != 0 {
 		t.Fatalf("after one acked probe: size %d, want 1452 and done", m.size)
 	}
 	if !m.blackHole() || m.size != 1200 || m.hi != 1452 {
 		t.Fatalf("after a black hole: size %d, search up to %d", m.size, m.hi)
 	}
 	old := m.round
-	if m.next() != 1452 {
+	if m.next(t0) != 1452 {
 		t.Fatal("the search does not start over")
 	}
 	// A probe of the same size from before the black hole, lost or acked
@@ -75,7 +116,7 @@ func TestPathMTUBlackHoleRestarts(t *testing.T) {
 	if m.size != 1200 || m.pending != probesPerRound || m.fails != 0 {
 		t.Fatalf("a stale probe counted: size %d pending %d fails %d", m.size, m.pending, m.fails)
 	}
-	if k := newPathMTU(1200, 9000, true); k.size != 9000 || k.next() != 0 {
+	if k := newPathMTU(1200, 9000, true); k.size != 9000 || k.next(t0) != 0 {
 		t.Fatalf("a known path searches: size %d", k.size)
 	}
 }

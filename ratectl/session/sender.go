@@ -475,7 +475,7 @@ func (s *loopState) probeMTU() {
 	if !s.c.client && !s.confirmed {
 		return
 	}
-	size := s.mtu.next()
+	size := s.mtu.next(s.now)
 	if size == 0 {
 		return
 	}
