@@ -82,6 +82,7 @@ func newAdaptive(cfg Config, p params) *adaptive {
 
 func (a *adaptive) OnAck(now time.Time, s AckSample) {
 	a.rtt.update(now, s.RTT)
+	a.rtt.noiseSample(now, s.RTT, a.serviceTime())
 	own := a.overshooting(now)
 	if !own {
 		a.loss.acked(s.AckedBytes)
@@ -130,10 +131,12 @@ func (a *adaptive) OnLoss(now time.Time, lostBytes int) {
 		return
 	}
 	a.loss.lost(lostBytes)
-	q := a.latestRTT - a.rtt.base()
 	if a.steady() {
-		a.place.lost(q, lostBytes)
+		// Where in the buffer losses fall is measured from the base: the
+		// buffer's depth does not depend on the jitter.
+		a.place.lost(a.latestRTT-a.rtt.base(), lostBytes)
 	}
+	q := a.latestRTT - a.floor()
 	cut := a.mode == modeCompete && q > a.target() && a.loss.rate > competeLossFloor ||
 		a.p.lossYield && a.mode != modeStartup && q > a.target()/2
 	if !cut || now.Sub(a.lastCut) <= a.rtt.srtt {
@@ -147,6 +150,26 @@ func (a *adaptive) OnLoss(now time.Time, lostBytes int) {
 }
 
 func (a *adaptive) Rate() float64 { return a.rate }
+
+// serviceTime is how long the bottleneck takes to send one of our packets,
+// at the bandwidth measured: consecutive packets sent back to back see the
+// queue differ by that much, and that is no jitter.
+func (a *adaptive) serviceTime() time.Duration {
+	bw := a.bandwidth()
+	if bw <= 0 {
+		return 0
+	}
+	return time.Duration(float64(a.cfg.MSS) / bw * float64(time.Second))
+}
+
+// floor is the RTT without a queue of ours: the base RTT plus what the
+// path's jitter adds (see rttStats.jitter). Over a jittery path the base
+// is the luckiest sample, so without the allowance jitter of the
+// target's size read as a standing queue: startup ended at once and the
+// delay mode cut a 100 Mbit/s path to a few (BenchmarkJitter).
+func (a *adaptive) floor() time.Duration {
+	return a.rtt.base() + jitterMult*a.rtt.jitter()
+}
 
 func (a *adaptive) SetMSS(mss int) {
 	if mss > 0 {
@@ -196,7 +219,7 @@ func (a *adaptive) InflightLimit() int {
 func (a *adaptive) Snapshot() Snapshot {
 	return Snapshot{
 		Policy: a.cfg.Policy, Mode: modeNames[a.mode], Rate: a.rate,
-		BaseRTT: a.rtt.base(), SRTT: a.rtt.srtt, QueueDelay: a.rtt.queueDelay(),
+		BaseRTT: a.rtt.base(), SRTT: a.rtt.srtt, QueueDelay: a.rtt.queueDelay(), Jitter: a.rtt.jitter(),
 		Inflight: a.InflightLimit(), LossRate: a.loss.rate, TargetQueue: a.target(),
 		MSS: a.cfg.MSS,
 	}
@@ -230,7 +253,7 @@ func (a *adaptive) endRound(now time.Time) {
 	if r.minRTT == 0 {
 		return // no RTT sample this round: nothing to decide on
 	}
-	q := max(0, r.minRTT-a.rtt.base())
+	q := max(0, r.minRTT-a.floor())
 	if q <= a.target()/2 {
 		a.lastNearBase = now
 	}
@@ -405,8 +428,13 @@ func (a *adaptive) bandwidth() float64 {
 
 // probeBase drains for a round and some, so that the next round tells
 // whether the queueing delay q is this flow's (see delayRound).
+//
+// The drain must empty what the flow holds over the base, the jitter
+// allowance included: a drain sized for the target alone left a few
+// milliseconds behind, the base's window then took them in, and the base
+// crept up by as much every window (20 ms on a 5 ms path in 30 s).
 func (a *adaptive) probeBase(q time.Duration) {
-	d := a.rtt.srtt + 4*a.target()
+	d := a.rtt.srtt + 4*(a.target()+a.floor()-a.rtt.base())
 	a.startDrain(d, drainGain)
 	a.baseProbe, a.drainFromQ = true, q
 	// What pacing at drainGain for d removes from a queue of ours.

@@ -45,8 +45,11 @@ type Snapshot struct {
 	BaseRTT    time.Duration // windowed minimum RTT
 	SRTT       time.Duration // smoothed RTT
 	QueueDelay time.Duration // estimated queueing delay (SRTT-based)
-	Inflight   int           // limit in bytes
-	LossRate   float64       // lost / (acked + lost), smoothed
+	// Jitter is the path's delay noise (see docs/ratectl.md, "Jitter");
+	// the adaptive policies leave a multiple of it out of the queue.
+	Jitter   time.Duration
+	Inflight int     // limit in bytes
+	LossRate float64 // lost / (acked + lost), smoothed
 	// TargetQueue is the queueing delay the adaptive policies aim for:
 	// the policy's, or less on a buffer too shallow to hold it.
 	TargetQueue time.Duration

@@ -61,6 +61,9 @@ const (
 	// shallow-buffer target. A TCP flow sharing a shallow buffer overflows
 	// it once per sawtooth, seconds apart.
 	shallowQuiet = 30 * time.Second
+	// jitterMult scales the path's jitter estimate into the delay the
+	// queue estimate leaves out (see adaptive.floor).
+	jitterMult = 4
 )
 
 func paramsFor(cfg Config) params {

@@ -10,7 +10,7 @@ func (a *adaptive) startupRound(now time.Time, q time.Duration, r round) {
 	} else if !r.appLimited {
 		a.startupStale++
 	}
-	if q >= a.target() || a.startupStale >= 3 {
+	if q >= a.target() && a.rtt.jitterKnown() || a.startupStale >= 3 {
 		a.exitStartup(now)
 		return
 	}
@@ -21,7 +21,7 @@ func (a *adaptive) startupRound(now time.Time, q time.Duration, r round) {
 // RTT samples lay a target over the base RTT: the queue is building, and
 // waiting for the round to end would only overshoot further.
 func (a *adaptive) queueShows(now time.Time, rtt time.Duration) bool {
-	if rtt-a.rtt.base() < a.target() {
+	if rtt-a.floor() < a.target() || !a.rtt.jitterKnown() {
 		a.startupHigh = 0
 		return false
 	}

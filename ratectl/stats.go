@@ -5,17 +5,40 @@ import "time"
 // BaseRTTWindow is how long a minimum RTT sample stays the base RTT.
 const BaseRTTWindow = 10 * time.Second
 
-// rttStats tracks smoothed and windowed-minimum RTT.
+// jitterWindow is how long the largest delay noise is remembered.
+const jitterWindow = 30 * time.Second
+
+// jitterSettled is how many samples the jitter estimate needs before it
+// is trusted.
+const jitterSettled = 48
+
+// rttStats tracks smoothed and windowed-minimum RTT, and the path's delay
+// noise (jitter).
 type rttStats struct {
 	srtt   time.Duration
 	latest time.Time
 	min    minFilter
 	minAt  time.Time // time of the last sample, for base()
+	prev   time.Duration
+	prevAt time.Time
+	dev    time.Duration // smoothed unexplained difference of consecutive samples
+	noise  minFilter     // max of dev over jitterWindow, stored negated
+	devN   int           // differences taken, up to jitterSettled
 }
 
 func newRTTStats() rttStats {
-	return rttStats{srtt: DefaultInitialRTT, min: newMinFilter(BaseRTTWindow)}
+	return rttStats{srtt: DefaultInitialRTT, min: newMinFilter(BaseRTTWindow), noise: newMinFilter(jitterWindow)}
 }
+
+// jitter is the largest smoothed difference between consecutive RTT
+// samples over jitterWindow. A queue, ours or a competitor's, changes by
+// about a packet's service time from one packet to the next; a jittery
+// path (radio, a busy middlebox) moves consecutive samples by about its
+// jitter amplitude.
+func (r *rttStats) jitter() time.Duration { return -r.noise.Get(r.minAt) }
+
+// jitterKnown reports whether the jitter estimate has settled.
+func (r *rttStats) jitterKnown() bool { return r.devN >= jitterSettled }
 
 func (r *rttStats) update(now time.Time, rtt time.Duration) {
 	if rtt <= 0 {
@@ -29,6 +52,42 @@ func (r *rttStats) update(now time.Time, rtt time.Duration) {
 	r.latest = now
 	r.min.Update(now, rtt)
 	r.minAt = now
+}
+
+// noiseSample feeds the jitter estimate with an RTT sample taken at now;
+// service is how long the bottleneck takes to send one packet.
+//
+// Between two consecutive packets sent gap apart, a queue of ours can
+// grow by at most service - gap (the second was sent before the first
+// was served) and shrink by at most gap (it drains no faster than time
+// passes): what the RTT moves beyond that is the path's jitter. A FIFO
+// path with jitter keeps order, so a packet may wait behind an unlucky
+// one and its delay then falls by exactly the gap: the jumps up carry the
+// jitter.
+func (r *rttStats) noiseSample(now time.Time, rtt, service time.Duration) {
+	if rtt <= 0 {
+		return
+	}
+	if r.prev > 0 {
+		gap := abs(now.Add(-rtt).Sub(r.prevAt.Add(-r.prev)))
+		var d time.Duration
+		if up := rtt - r.prev; up >= 0 {
+			d = max(0, up-max(0, service-gap))
+		} else {
+			d = max(0, -up-gap)
+		}
+		r.dev += (d - r.dev) / 16
+		r.noise.Update(now, -r.dev)
+		r.devN = min(r.devN+1, jitterSettled)
+	}
+	r.prev, r.prevAt = rtt, now
+}
+
+func abs(d time.Duration) time.Duration {
+	if d < 0 {
+		return -d
+	}
+	return d
 }
 
 // base is the minimum RTT over the window ending at the last sample.

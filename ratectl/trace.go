@@ -19,6 +19,7 @@ type TraceRecord struct {
 	RTT        time.Duration `json:"rtt_ns"`      // smoothed
 	BaseRTT    time.Duration `json:"base_rtt_ns"` // windowed minimum
 	QueueDelay time.Duration `json:"queue_ns"`    // estimated queueing delay
+	Jitter     time.Duration `json:"jitter_ns"`   // the path's delay noise
 	LossRate   float64       `json:"loss"`        // smoothed lost/(acked+lost)
 	InFlight   int           `json:"inflight"`    // bytes unacknowledged
 	Retrans    int64         `json:"retrans"`     // bytes retransmitted so far

@@ -45,14 +45,14 @@ const (
 // pathMTU is the search's state. It does no I/O; the loop sends the
 // probes it asks for and reports their fate.
 type pathMTU struct {
-	size    int // largest datagram confirmed: data packets use it
-	base    int // the size every path carries
-	hi      int // largest size not known to fail
-	max     int // the configured largest datagram
-	probing int // size of the probes out, 0 if none
-	pending int // of those, how many are neither acked nor lost
-	fails   int // rounds of lost probes at probing
-	round   int // numbers probe rounds: a result from another round is stale
+	size    int       // largest datagram confirmed: data packets use it
+	base    int       // the size every path carries
+	hi      int       // largest size not known to fail
+	max     int       // the configured largest datagram
+	probing int       // size of the probes out, 0 if none
+	pending int       // of those, how many are neither acked nor lost
+	fails   int       // rounds of lost probes at probing
+	round   int       // numbers probe rounds: a result from another round is stale
 	settled time.Time // when the search last settled under max
 }
 
