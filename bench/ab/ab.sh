@@ -71,7 +71,7 @@ for r in $(seq "$ROUNDS"); do
 		kill "$SEED_PID"; wait "$SEED_PID" 2>/dev/null || true; SEED_PID=""
 		gp=$(grep -o '"goodput_mbps":[0-9.]*' <<<"$out" | cut -d: -f2)
 		cpu=$(grep -o 'cpu [0-9.]* [0-9.]*' <<<"$out" | cut -d' ' -f2-)
-		printf '%s goodput=%.1f wall_goodput=%.1f get_cpu_s(user,sys)=%s seeder_cpu_s=%.2f\n' \
-			"$(basename "$bin")" "${gp:-0}" "$(echo "$SIZE*8/($t1-$t0)/1000000" | bc -l)" "$cpu" "$(echo "($c1-$c0)/100" | bc -l)"
+		printf '%s goodput=%.1f wall_goodput=%.1f wall_s=%.2f get_cpu_s(user,sys)=%s seeder_cpu_s=%.2f\n' \
+			"$(basename "$bin")" "${gp:-0}" "$(echo "$SIZE*8/($t1-$t0)/1000000" | bc -l)" "$(echo "$t1-$t0" | bc -l)" "$cpu" "$(echo "($c1-$c0)/100" | bc -l)"
 	done
 done

@@ -117,7 +117,9 @@ func (t *Transport) dial(ctx context.Context, u *net.UDPAddr, p peer.ID, scope n
 	if err != nil {
 		return nil, err
 	}
-	sc, err := ep.Dial(ctx, u)
+	// The security handshake's first flight rides with the session's
+	// Initial (early data): one round trip less than waiting for it.
+	sc, err := ep.DialEarly(u)
 	if err != nil {
 		return nil, fmt.Errorf("%s dial %s: %w", ProtocolName, u, err)
 	}

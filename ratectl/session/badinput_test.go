@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"math/rand/v2"
 	"net"
-	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -41,20 +40,11 @@ func TestHandshakeFloodIsBounded(t *testing.T) {
 		limit := ln.ep.cfg.UnprovenLimit
 		atk := n.MustListen("attacker")
 		defer atk.Close()
-		var got atomic.Int64
-		go func() {
-			buf := make([]byte, 2048)
-			for {
-				k, _, err := atk.ReadFrom(buf)
-				if err != nil {
-					return
-				}
-				got.Add(int64(k))
-				if typ, _, _ := wire.PeekHeader(buf[:k]); typ != wire.TypeRetry && typ != wire.TypeAccept {
-					t.Errorf("server answered a flood with a %v", typ)
-				}
+		got := countReplies(atk, func(b []byte) {
+			if typ, _, _ := wire.PeekHeader(b); typ != wire.TypeRetry && typ != wire.TypeAccept {
+				t.Errorf("server answered a flood with a %v", typ)
 			}
-		}()
+		})
 		var sent int64
 		rng := rand.New(rand.NewPCG(1, 2))
 		for i := range 2000 {

@@ -23,7 +23,8 @@ type Config struct {
 	// the default is wire.MaxPacketSize); at least 1200.
 	MaxDatagram int
 	// InitialWindow is the receive credit granted at the start (default
-	// 1 MiB); MaxWindow caps its growth (default 64 MiB). The credit grows
+	// 1 MiB, at least 16 KiB so that a client's early data fits); MaxWindow
+	// caps its growth (default 64 MiB). The credit grows
 	// to eight times the measured receive rate times the RTT, or twice the
 	// bytes held beyond a hole, whichever is more.
 	InitialWindow, MaxWindow int
@@ -96,6 +97,9 @@ type Config struct {
 const (
 	DefaultMaxDatagram = 1452
 	minDatagram        = wire.MinInitialSize
+	// earlyDataLimit is how many stream bytes a client sends before the
+	// server's Accept (ratectl-wire.md section 3.1).
+	earlyDataLimit = 16 << 10
 )
 
 func (c Config) withDefaults() (Config, error) {
@@ -108,6 +112,7 @@ func (c Config) withDefaults() (Config, error) {
 		return c, fmt.Errorf("session: MaxDatagram %d outside [%d, %d]", c.MaxDatagram, minDatagram, wire.MaxPacketSize)
 	}
 	setDefault(&c.InitialWindow, 1<<20)
+	c.InitialWindow = max(c.InitialWindow, earlyDataLimit) // a client's early data fits (ratectl-wire.md 3.1)
 	setDefault(&c.MaxWindow, 64<<20)
 	c.MaxWindow = max(c.MaxWindow, c.InitialWindow)
 	setDefault(&c.SendBuffer, 64<<20)

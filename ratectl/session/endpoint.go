@@ -249,6 +249,27 @@ func (e *Endpoint) freeIDLocked() wire.ConnID {
 
 // Dial opens a connection to raddr and waits for the handshake.
 func (e *Endpoint) Dial(ctx context.Context, raddr net.Addr) (*Conn, error) {
+	c, err := e.DialEarly(raddr)
+	if err != nil {
+		return nil, err
+	}
+	select {
+	case <-c.established:
+		return c, nil
+	case <-c.done:
+		return nil, c.err
+	case <-ctx.Done():
+		c.abort()
+		return nil, ctx.Err()
+	}
+}
+
+// DialEarly opens a connection to raddr without waiting for the
+// handshake: what is written at once (up to 16 KiB) goes with the
+// Initial as early data, and a protocol whose client speaks first (TLS)
+// saves a round trip. A failed handshake shows as an error from Read and
+// Write (ErrHandshakeTimeout, or the server's Close).
+func (e *Endpoint) DialEarly(raddr net.Addr) (*Conn, error) {
 	cfg := e.cfg.forPeer(raddr)
 	e.mu.Lock()
 	if e.closed {
@@ -261,15 +282,7 @@ func (e *Endpoint) Dial(ctx context.Context, raddr net.Addr) (*Conn, error) {
 	e.connWG.Add(1)
 	e.mu.Unlock()
 	go c.run()
-	select {
-	case <-c.established:
-		return c, nil
-	case <-c.done:
-		return nil, c.err
-	case <-ctx.Done():
-		c.abort()
-		return nil, ctx.Err()
-	}
+	return c, nil
 }
 
 // remove forgets a finished connection, leaving a tomb that answers late

@@ -9,8 +9,15 @@ import (
 )
 
 // startHandshake sends the client's first Initial.
+//
+// Until the Accept names the server's ID, data goes to the Initial's dest
+// ID, which the server maps to the connection the Initial created (early
+// data, ratectl-wire.md section 3.1), within earlyDataLimit: a client
+// speaking first (TLS's ClientHello) saves a round trip.
 func (s *loopState) startHandshake() {
 	_, _ = rand.Read(s.initialDest[:])
+	s.c.peerID = s.initialDest
+	s.peerLimit = earlyDataLimit
 	s.hsBackoff = initialHandshake
 	s.hsDeadline = s.now.Add(s.c.cfg.HandshakeTimeout)
 	s.sendInitial()

@@ -6,6 +6,8 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"net"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -24,6 +26,16 @@ func simPair(t *testing.T, n *simnet.Network, cfg Config) (client, server *Conn,
 	if err != nil {
 		t.Fatal(err)
 	}
+	accepted := acceptOne(t, ln)
+	client, err = Dial(context.Background(), n.MustListen("client"), simnet.Addr("server"), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return client, <-accepted, ln
+}
+
+// acceptOne accepts one connection on ln in the background.
+func acceptOne(t *testing.T, ln *Listener) chan *Conn {
 	accepted := make(chan *Conn, 1)
 	go func() {
 		c, err := ln.Accept(context.Background())
@@ -32,11 +44,27 @@ func simPair(t *testing.T, n *simnet.Network, cfg Config) (client, server *Conn,
 		}
 		accepted <- c
 	}()
-	client, err = Dial(context.Background(), n.MustListen("client"), simnet.Addr("server"), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return client, <-accepted, ln
+	return accepted
+}
+
+// countReplies reads pc until it closes, counting the bytes received and
+// passing each datagram to check (if not nil).
+func countReplies(pc net.PacketConn, check func([]byte)) *atomic.Int64 {
+	var got atomic.Int64
+	go func() {
+		buf := make([]byte, 9000)
+		for {
+			k, _, err := pc.ReadFrom(buf)
+			if err != nil {
+				return
+			}
+			got.Add(int64(k))
+			if check != nil {
+				check(buf[:k])
+			}
+		}
+	}()
+	return &got
 }
 
 // payload returns n deterministic pseudo-random bytes.

@@ -88,6 +88,9 @@ func (s *loopState) step() bool {
 	}
 	if !s.hsDone {
 		s.handshakeStep()
+		if c.client {
+			s.sendData() // early data, within earlyDataLimit
+		}
 		s.flush()
 		return false
 	}
@@ -192,6 +195,9 @@ func (s *loopState) handle(p inPacket) bool {
 	if p.whole && len(p.buf.b) >= groRxBuf {
 		s.inBuf = p.buf // a GRO buffer of ours alone: the receive buffer may keep it
 	}
+	if !s.c.client && !s.confirmed {
+		s.unprovenRecv += len(p.b)
+	}
 	for b := p.b; len(b) > 0; {
 		d := b[:min(p.seg, len(b))]
 		b = b[len(d):]
@@ -222,7 +228,7 @@ func (s *loopState) insertStaged() bool {
 // handleOne processes one datagram; it reports whether the connection
 // ended.
 func (s *loopState) handleOne(b []byte) bool {
-	typ, _, err := wire.PeekHeader(b)
+	typ, dest, err := wire.PeekHeader(b)
 	if err != nil {
 		return false
 	}
@@ -237,7 +243,7 @@ func (s *loopState) handleOne(b []byte) bool {
 	case wire.TypeAccept:
 		s.onAccept(b)
 	case wire.TypeData:
-		return s.onData(b)
+		return s.onData(b, dest != s.c.localID)
 	case wire.TypeAck:
 		return s.onAckPacket(b)
 	case wire.TypePing:
@@ -248,12 +254,19 @@ func (s *loopState) handleOne(b []byte) bool {
 	return false
 }
 
-func (s *loopState) onData(b []byte) bool {
+// onData takes a Data packet; early says it came to the Initial's dest ID
+// (early data, before the client had the Accept), which does not confirm
+// the connection but hands it to Accept (see acceptEarly).
+func (s *loopState) onData(b []byte, early bool) bool {
 	d, err := wire.ParseData(b)
 	if err != nil || !s.hsDone {
 		return false
 	}
-	if s.heard() {
+	if early {
+		if s.c.client || s.acceptEarly() {
+			return true
+		}
+	} else if s.heard() {
 		return true
 	}
 	end := d.Offset + uint64(len(d.Payload))
@@ -322,6 +335,26 @@ func (s *loopState) heard() bool {
 	s.c.ep.proven(s.c)
 	s.rtt.update(s.now.Sub(s.hsSent), 0)
 	s.ctl.OnAck(s.now, ratectl.AckSample{RTT: s.rtt.latest})
+	return s.toAccept()
+}
+
+// acceptEarly hands a server connection that received early data to
+// Accept before the client confirmed it, so that the application answers
+// a round trip sooner; until the confirmation, sendData keeps what it
+// sends within three times what the client sent (anti-amplification). It
+// reports whether the connection ended.
+func (s *loopState) acceptEarly() bool {
+	s.lastRecv = s.now
+	return s.toAccept()
+}
+
+// toAccept queues a server connection for Accept once; it reports
+// whether the connection ended (the queue was full).
+func (s *loopState) toAccept() bool {
+	if s.accepted {
+		return false
+	}
+	s.accepted = true
 	if !s.c.ep.enqueueAccept(s.c) {
 		s.finish(&CloseError{Code: CodeAbort, Reason: "accept queue full"}, CodeAbort)
 		return true
@@ -345,6 +378,9 @@ func (s *loopState) emitWithBody(enc func([]byte) []byte, body [2][]byte) int {
 	s.outBuf = enc(s.outBuf)
 	d := datagram{head: s.outBuf[start:len(s.outBuf):len(s.outBuf)], body: body}
 	s.out = append(s.out, d)
+	if !s.c.client && !s.confirmed {
+		s.unprovenSent += d.size()
+	}
 	return d.size()
 }
 

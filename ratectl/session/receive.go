@@ -92,6 +92,9 @@ func (e *Endpoint) dispatch(m *rxMsg) {
 				lastC, lastID, looked = e.route(id, m.addr), id, true
 			}
 			c = lastC
+			if c == nil && typ == wire.TypeData {
+				c = e.routeEarly(id, m.addr)
+			}
 		}
 		if c != nil && c == r.c && r.end == off {
 			r.end = off + len(d)
@@ -112,6 +115,20 @@ func (e *Endpoint) deliverRun(m *rxMsg, r run) {
 	if !r.c.deliver(inPacket{buf: m.buf, b: m.buf.b[r.start:r.end], seg: m.seg, whole: whole}) {
 		m.buf.release()
 	}
+}
+
+// routeEarly returns the server connection whose Initial, from addr, was
+// sent to id: the client's early data goes there before it has the
+// Accept. Only Data may: it does not confirm the connection (a spoofer
+// knows the Initial's dest ID, not the server's connection ID).
+func (e *Endpoint) routeEarly(id wire.ConnID, addr net.Addr) *Conn {
+	if !e.listen {
+		return nil
+	}
+	key := append(addrKey(addr), id[:]...)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.byInitial[string(key)]
 }
 
 // route returns the connection a datagram to id from addr belongs to, or

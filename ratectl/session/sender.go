@@ -388,6 +388,9 @@ func (s *loopState) sendData() {
 	s.sendMore = false
 	s.pacer.SetRate(s.now, s.ctl.Rate())
 	for len(s.out) < maxBatch {
+		if !s.c.client && !s.confirmed && s.unprovenSent+dgram > 3*s.unprovenRecv {
+			return // anti-amplification: the client has not confirmed its address
+		}
 		if s.probes == 0 {
 			if s.inflight+dgram > s.ctl.InflightLimit() {
 				return

@@ -21,6 +21,10 @@ type loopState struct {
 	hsNext      time.Time // client: next Initial retransmission
 	hsBackoff   time.Duration
 	hsDeadline  time.Time
+	accepted    bool // server: handed to Accept (at confirmation, or at early data)
+	// Before the client confirms, a server sends at most three times what
+	// it received from the client's address (anti-amplification).
+	unprovenRecv, unprovenSent int
 
 	// sending
 	ctl           ratectl.Controller
