@@ -65,7 +65,7 @@ for r in $(seq "$ROUNDS"); do
 		c0=$(awk '{print $14+$15}' /proc/$SEED_PID/stat)
 		SWARM_REPO=$WORK/get $D "$bin" init >/dev/null
 		t0=$(date +%s.%N)
-		out=$( { SWARM_REPO=$WORK/get /usr/bin/time -f "cpu %U %S" $D "$bin" get "$CID" -o "$WORK/out" --peer "$PEER" --json ${GET_ARGS:-}; } 2>&1)
+		out=$( { SWARM_LOG=${GET_LOG:-} SWARM_REPO=$WORK/get /usr/bin/time -f "cpu %U %S" $D "$bin" get "$CID" -o "$WORK/out" --peer "$PEER" --json ${GET_ARGS:-}; } 2>&1)
 		t1=$(date +%s.%N)
 		c1=$(awk '{print $14+$15}' /proc/$SEED_PID/stat)
 		kill "$SEED_PID"; wait "$SEED_PID" 2>/dev/null || true; SEED_PID=""

@@ -7,9 +7,25 @@ import (
 )
 
 // maConn is a session connection with multiaddrs, as the Upgrader wants.
+// A dialer's also answers its own security proposal (see lazySelect).
 type maConn struct {
 	*session.Conn
 	laddr, raddr ma.Multiaddr
+	lazy         *lazySelect // dialer only
+}
+
+func (c *maConn) Read(p []byte) (int, error) {
+	if c.lazy == nil {
+		return c.Conn.Read(p)
+	}
+	return c.lazy.read(c.Conn, p)
+}
+
+func (c *maConn) Write(p []byte) (int, error) {
+	if c.lazy != nil {
+		c.lazy.onWrite(p)
+	}
+	return c.Conn.Write(p)
 }
 
 // Close returns at once, as a TCP socket's does; see session.CloseAsync.
@@ -17,6 +33,9 @@ type maConn struct {
 // when a host shuts down or trims connections, and none of them needs the
 // peer's acknowledgement before going on.
 func (c *maConn) Close() error {
+	if c.lazy != nil {
+		c.lazy.stop()
+	}
 	c.CloseAsync()
 	return nil
 }

@@ -128,6 +128,7 @@ func (t *Transport) dial(ctx context.Context, u *net.UDPAddr, p peer.ID, scope n
 		sc.CloseAsync()
 		return nil, err
 	}
+	mc.lazy = newLazySelect()
 	t.reg.add(sc, mc.raddr)
 	return t.upgrader.Upgrade(ctx, t, mc, network.DirOutbound, p, scope)
 }
