@@ -30,6 +30,7 @@ type adaptive struct {
 	startupBest  float64       // best delivery rate seen in startup
 	startupStale int           // startup rounds without 25% growth
 	startupHigh  int           // consecutive startup RTT samples over the target
+	roundRate    float64       // the rate when the round began: what the packets now acked went at
 	highRounds   int           // consecutive delay rounds with the queue over target
 	streakRate   float64       // rate when the current highRounds streak began
 	streakLo     time.Duration // smallest and largest round minimum RTT of the streak
@@ -82,7 +83,7 @@ func newAdaptive(cfg Config, p params) *adaptive {
 
 func (a *adaptive) OnAck(now time.Time, s AckSample) {
 	a.rtt.update(now, s.RTT)
-	a.rtt.noiseSample(now, s.RTT, a.serviceTime())
+	a.rtt.noiseSample(now, s.RTT, s.AckedBytes, a.bandwidth(), min(a.rate, orElse(a.roundRate, a.rate)))
 	own := a.overshooting(now)
 	if !own {
 		a.loss.acked(s.AckedBytes)
@@ -150,17 +151,6 @@ func (a *adaptive) OnLoss(now time.Time, lostBytes int) {
 }
 
 func (a *adaptive) Rate() float64 { return a.rate }
-
-// serviceTime is how long the bottleneck takes to send one of our packets,
-// at the bandwidth measured: consecutive packets sent back to back see the
-// queue differ by that much, and that is no jitter.
-func (a *adaptive) serviceTime() time.Duration {
-	bw := a.bandwidth()
-	if bw <= 0 {
-		return 0
-	}
-	return time.Duration(float64(a.cfg.MSS) / bw * float64(time.Second))
-}
 
 // floor is the RTT without a queue of ours: the base RTT plus what the
 // path's jitter adds (see rttStats.jitter). Over a jittery path the base
@@ -242,7 +232,7 @@ func (a *adaptive) holdAppLimited(q time.Duration, r round) {
 	}
 }
 
-func (a *adaptive) startRound(now time.Time) { a.rnd = round{start: now} }
+func (a *adaptive) startRound(now time.Time) { a.rnd, a.roundRate = round{start: now}, a.rate }
 
 // endRound takes the per-round decision.
 func (a *adaptive) endRound(now time.Time) {

@@ -10,18 +10,30 @@ func (a *adaptive) startupRound(now time.Time, q time.Duration, r round) {
 	} else if !r.appLimited {
 		a.startupStale++
 	}
-	if q >= a.target() && a.rtt.jitterKnown() || a.startupStale >= 3 {
+	if q >= a.startupQueue() || a.startupStale >= 3 {
 		a.exitStartup(now)
 		return
 	}
 	a.setRate(a.capToDelivery(a.rate*startupGain, 2*startupGain, a.cfg.InitialRate))
 }
 
+// startupQueue is the queueing delay that ends startup: the target, or
+// four while the jitter estimate has not settled (until then a sample a
+// target over the base may be jitter; four targets bound the overshoot on
+// a path slower than the initial rate, which would otherwise build a
+// queue of most of a second before the estimate settles).
+func (a *adaptive) startupQueue() time.Duration {
+	if a.rtt.jitterKnown() {
+		return a.target()
+	}
+	return 4 * a.target()
+}
+
 // queueShows reports, in startup, whether startupExitSamples consecutive
 // RTT samples lay a target over the base RTT: the queue is building, and
 // waiting for the round to end would only overshoot further.
 func (a *adaptive) queueShows(now time.Time, rtt time.Duration) bool {
-	if rtt-a.floor() < a.target() || !a.rtt.jitterKnown() {
+	if rtt-a.floor() < a.startupQueue() {
 		a.startupHigh = 0
 		return false
 	}

@@ -10,7 +10,7 @@ const jitterWindow = 30 * time.Second
 
 // jitterSettled is how many samples the jitter estimate needs before it
 // is trusted.
-const jitterSettled = 48
+const jitterSettled = 16
 
 // rttStats tracks smoothed and windowed-minimum RTT, and the path's delay
 // noise (jitter).
@@ -24,6 +24,7 @@ type rttStats struct {
 	dev    time.Duration // smoothed unexplained difference of consecutive samples
 	noise  minFilter     // max of dev over jitterWindow, stored negated
 	devN   int           // differences taken, up to jitterSettled
+	since  int           // bytes acknowledged since the last sample
 }
 
 func newRTTStats() rttStats {
@@ -54,25 +55,34 @@ func (r *rttStats) update(now time.Time, rtt time.Duration) {
 	r.minAt = now
 }
 
-// noiseSample feeds the jitter estimate with an RTT sample taken at now;
-// service is how long the bottleneck takes to send one packet.
+// noiseSample feeds the jitter estimate with an ack taken at now: rtt is
+// its RTT sample (0 if none), acked the bytes it acknowledged; bw is the
+// bandwidth measured and rate the sending rate, in bytes per second.
 //
-// Between two consecutive packets sent gap apart, a queue of ours can
-// grow by at most service - gap (the second was sent before the first
-// was served) and shrink by at most gap (it drains no faster than time
-// passes): what the RTT moves beyond that is the path's jitter. A FIFO
-// path with jitter keeps order, so a packet may wait behind an unlucky
-// one and its delay then falls by exactly the gap: the jumps up carry the
-// jitter.
-func (r *rttStats) noiseSample(now time.Time, rtt, service time.Duration) {
+// Between the packets of two consecutive samples, sent gap apart, a queue
+// of ours grows by at most the service time of the bytes sent between
+// them less the gap, and shrinks by at most the gap (a queue drains no
+// faster than time passes): what the RTT moves beyond that is the path's
+// jitter. The bytes sent between them are at least those acknowledged
+// since the last sample (a receiver acks every few packets, and they often
+// go back to back) and at most the rate times the gap (more than were
+// acknowledged when the queue overflowed and dropped some). A FIFO path
+// with jitter keeps order, so a packet may wait behind an unlucky one and
+// its delay then falls by exactly the gap: the jumps up carry the jitter.
+func (r *rttStats) noiseSample(now time.Time, rtt time.Duration, acked int, bw, rate float64) {
+	r.since += acked
 	if rtt <= 0 {
 		return
 	}
-	if r.prev > 0 {
+	since := float64(r.since)
+	r.since = 0
+	if r.prev > 0 && bw > 0 {
 		gap := abs(now.Add(-rtt).Sub(r.prevAt.Add(-r.prev)))
+		sent := max(since, rate*gap.Seconds())
+		grow := time.Duration(sent/bw*float64(time.Second)) - gap
 		var d time.Duration
 		if up := rtt - r.prev; up >= 0 {
-			d = max(0, up-max(0, service-gap))
+			d = max(0, up-max(0, grow))
 		} else {
 			d = max(0, -up-gap)
 		}

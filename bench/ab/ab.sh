@@ -12,7 +12,8 @@
 # processes it started are stopped.
 #
 # Optional environment: GET_ARGS adds `swarm get` flags (e.g. "--policy
-# high"); LAB_ARGS adds wanlab flags (e.g. "--jitter 5
+# high"); GET_LOG sets the get's SWARM_LOG (e.g. debug; the log is not
+# kept); LAB_ARGS adds wanlab flags (e.g. "--jitter 5
 # --loss-burst 3 --reorder 1"); TCP_CC="bbr cubic" also runs one iperf3
 # transfer of FILE's size per round and congestion control, seeder to
 # downloader, as a same-run baseline.

@@ -100,6 +100,13 @@ const (
 	// earlyDataLimit is how many stream bytes a client sends before the
 	// server's Accept (ratectl-wire.md section 3.1).
 	earlyDataLimit = 16 << 10
+	// earlyPacketLimit bounds the packet numbers of early data: a client
+	// sends its few early packets first, numbered from 0.
+	earlyPacketLimit = 64
+	// maxAckSize bounds an Ack before the client confirms (its early
+	// packet numbers are under earlyPacketLimit), for the
+	// anti-amplification budget.
+	maxAckSize = 256
 )
 
 func (c Config) withDefaults() (Config, error) {

@@ -23,6 +23,7 @@ type Conn struct {
 	client       bool
 	initialKey   string // server: key in Endpoint.byInitial
 	unproven     bool   // server: accepted without a cookie, not yet confirmed; guarded by ep.mu
+	earlyPlace   bool   // server: holds one of the endpoint's early places; guarded by ep.mu
 	ownsEndpoint bool
 
 	w           datagramWriter // owned by run

@@ -71,19 +71,10 @@ func TestEarlyDataSavesARoundTrip(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			n := simnet.New(simnet.Link{Delay: rtt / 2}, 1)
 			ln, ep := listenAndEndpoint(t, n, quietConfig())
-			var err error
 			msg := payload(700)
 			go echoOnce(t, ln, len(msg))
 			start := time.Now()
-			var c *Conn
-			if early {
-				c, err = ep.DialEarly(simnet.Addr("server"))
-			} else {
-				c, err = ep.Dial(context.Background(), simnet.Addr("server"))
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
+			c := dial(t, ep, early)
 			roundTrip(t, c, msg)
 			took := time.Since(start)
 			t.Logf("early data %v: answer after %v (RTT %v)", early, took, rtt)

@@ -27,6 +27,7 @@ type Endpoint struct {
 	conns     map[wire.ConnID]*Conn
 	byInitial map[string]*Conn // server conns by client address and Initial DestID
 	unproven  int              // server conns accepted without a cookie, not yet confirmed
+	early     int              // of those, handed to Accept on early data (takeEarly)
 	tombs     map[wire.ConnID]*tomb
 	closed    bool
 
@@ -182,6 +183,43 @@ func (e *Endpoint) admitUnproven() bool {
 	return true
 }
 
+// earlyUnprovenLimit is how many connections whose address no cookie
+// proved may be handed to Accept on early data, before their client
+// confirms, at once. The application (libp2p's resource manager) counts
+// connections per address from Accept on; a spoofer of a client's
+// address must not be able to use up that address's share.
+const earlyUnprovenLimit = 4
+
+// takeEarly reports whether c may go to Accept on early data: its address
+// was proven by a cookie, or an early place is free (it takes it).
+func (e *Endpoint) takeEarly(c *Conn) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	switch {
+	case !c.unproven || c.earlyPlace:
+		return true
+	case e.early >= earlyUnprovenLimit:
+		return false
+	}
+	e.early++
+	c.earlyPlace = true
+	return true
+}
+
+// releaseEarly gives back c's early place, if it holds one.
+func (e *Endpoint) releaseEarly(c *Conn) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.releaseEarlyLocked(c)
+}
+
+func (e *Endpoint) releaseEarlyLocked(c *Conn) {
+	if c.earlyPlace {
+		c.earlyPlace = false
+		e.early--
+	}
+}
+
 // proven releases c's unproven place, if it holds one.
 func (e *Endpoint) proven(c *Conn) {
 	e.mu.Lock()
@@ -292,6 +330,7 @@ func (e *Endpoint) remove(c *Conn, closePkt []byte) {
 	defer e.mu.Unlock()
 	delete(e.conns, c.localID)
 	e.provenLocked(c)
+	e.releaseEarlyLocked(c)
 	if c.initialKey != "" {
 		delete(e.byInitial, c.initialKey)
 	}

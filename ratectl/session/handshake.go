@@ -53,6 +53,19 @@ func (s *loopState) onRetry(b []byte) {
 	s.hsBackoff = max(initialHandshake, 2*s.now.Sub(s.hsSent))
 	s.hsSent = time.Time{}
 	s.sendInitial()
+	s.rewindEarly()
+}
+
+// rewindEarly forgets the early data sent before a Retry, which the
+// server dropped without state: it goes again from the start, right after
+// the Initial with the cookie, and is neither counted as lost nor shown
+// to the rate controller (it was never on a path to a connection).
+func (s *loopState) rewindEarly() {
+	s.firstPN, s.sent, s.sentHead = s.nextPN, s.sent[:0], 0
+	s.inflight, s.nextOff, s.dupUpTo = 0, 0, 0
+	s.retx, s.ackedData = rangeSet{}, rangeSet{}
+	s.tailCopy, s.tailCopies = segment{}, 0
+	s.finSent, s.probes = false, 0
 }
 
 // onAccept completes the client's handshake and confirms it with a Ping.

@@ -104,7 +104,11 @@ func (s *loopState) step() bool {
 	read, contig, high := c.rcv.consumed()
 	s.rx.updateCredit(now, read, contig, high, s.rtt.smoothed)
 	if s.rx.ackDue(now) {
-		s.emit(func(b []byte) []byte { return s.rx.buildAck(now, c.peerID, b) })
+		if s.ampBlocked(maxAckSize) {
+			s.rx.dropAck() // not sent: a deadline left due would spin the loop
+		} else {
+			s.emit(func(b []byte) []byte { return s.rx.buildAck(now, c.peerID, b) })
+		}
 	}
 	c.rcv.setCreditWake(s.rx.creditWakeOffset())
 	s.probeMTU()
@@ -114,7 +118,11 @@ func (s *loopState) step() bool {
 		s.sendData()
 	}
 	if now.Sub(s.lastSend) >= c.cfg.KeepAlive && len(s.out) == 0 {
-		s.sendPing()
+		if s.ampBlocked(wire.PingLen) {
+			s.lastSend = now // skipped, not due again at once
+		} else {
+			s.sendPing()
+		}
 	}
 	s.flush()
 	c.trace(now)
@@ -263,9 +271,14 @@ func (s *loopState) onData(b []byte, early bool) bool {
 		return false
 	}
 	if early {
-		if s.c.client || s.acceptEarly() {
-			return true
+		// Early data: only before confirmation, and only what a client may
+		// send that way (a spoofer's packet numbers and offsets would
+		// otherwise widen the acks it draws, or reach the stream later).
+		end := d.Offset + uint64(len(d.Payload))
+		if s.c.client || s.confirmed || d.Number >= earlyPacketLimit || end > earlyDataLimit {
+			return false
 		}
+		s.acceptEarly()
 	} else if s.heard() {
 		return true
 	}
@@ -340,17 +353,29 @@ func (s *loopState) heard() bool {
 
 // acceptEarly hands a server connection that received early data to
 // Accept before the client confirmed it, so that the application answers
-// a round trip sooner; until the confirmation, sendData keeps what it
-// sends within three times what the client sent (anti-amplification). It
-// reports whether the connection ended.
-func (s *loopState) acceptEarly() bool {
-	s.lastRecv = s.now
-	return s.toAccept()
+// a round trip sooner; until the confirmation, what it sends stays within
+// three times what the client sent (anti-amplification, see
+// ampBlocked). Early data neither refreshes the handshake timeout nor
+// ends the connection when the accept queue is full (it waits for the
+// confirmation, which can carry a Close), and a connection whose address
+// no cookie proved takes one of few early places (Endpoint.takeEarly): a
+// spoofer of a client's address could otherwise hold that address's
+// share of the application's connection limits.
+func (s *loopState) acceptEarly() {
+	if s.accepted || !s.c.ep.takeEarly(s.c) {
+		return
+	}
+	if s.c.ep.enqueueAccept(s.c) {
+		s.accepted = true
+		return
+	}
+	s.c.ep.releaseEarly(s.c)
 }
 
-// toAccept queues a server connection for Accept once; it reports
-// whether the connection ended (the queue was full).
+// toAccept queues a confirmed server connection for Accept once; it
+// reports whether the connection ended (the queue was full).
 func (s *loopState) toAccept() bool {
+	s.c.ep.releaseEarly(s.c)
 	if s.accepted {
 		return false
 	}
@@ -360,6 +385,14 @@ func (s *loopState) toAccept() bool {
 		return true
 	}
 	return false
+}
+
+// ampBlocked reports whether a server connection the client has not yet
+// confirmed must not send n more bytes: before its address is proven by
+// a packet to the server's ID, it sends at most three times what it
+// received from it.
+func (s *loopState) ampBlocked(n int) bool {
+	return !s.c.client && !s.confirmed && s.unprovenSent+n > 3*s.unprovenRecv
 }
 
 // emit encodes one datagram with enc into the output batch and returns

@@ -64,6 +64,10 @@ func (r *receiver) ackDue(now time.Time) bool {
 	return r.any && (r.ackNow || !r.ackAt.IsZero() && !now.Before(r.ackAt))
 }
 
+// dropAck gives up the Ack due (the anti-amplification limit holds it
+// back): the next packet received asks for one again.
+func (r *receiver) dropAck() { r.ackNow, r.ackAt = false, time.Time{} }
+
 // buildAck encodes an Ack of the newest ranges onto b.
 func (r *receiver) buildAck(now time.Time, dst wire.ConnID, b []byte) []byte {
 	r.ranges = r.ranges[:0]

@@ -191,8 +191,13 @@ func (s *loopState) popFront() {
 }
 
 // ptoDeadline is when the tail-loss probe fires, or zero.
+//
+// A server the client has not confirmed arms none (RFC 9002 section
+// 6.2.2.1): its probes could not go out past the anti-amplification
+// limit, and a deadline left in the past would spin the loop. The
+// client's confirmation, which carries its acks, re-arms it.
 func (s *loopState) ptoDeadline() time.Time {
-	if s.inflight <= 0 || s.lastElicit.IsZero() {
+	if s.inflight <= 0 || s.lastElicit.IsZero() || !s.c.client && !s.confirmed {
 		return time.Time{}
 	}
 	d := s.rtt.pto(s.c.cfg.MaxAckDelay) << min(s.ptoCount, 6)
@@ -388,7 +393,7 @@ func (s *loopState) sendData() {
 	s.sendMore = false
 	s.pacer.SetRate(s.now, s.ctl.Rate())
 	for len(s.out) < maxBatch {
-		if !s.c.client && !s.confirmed && s.unprovenSent+dgram > 3*s.unprovenRecv {
+		if s.ampBlocked(dgram) {
 			return // anti-amplification: the client has not confirmed its address
 		}
 		if s.probes == 0 {
