@@ -83,7 +83,11 @@ func newAdaptive(cfg Config, p params) *adaptive {
 
 func (a *adaptive) OnAck(now time.Time, s AckSample) {
 	a.rtt.update(now, s.RTT)
-	a.rtt.noiseSample(now, s.RTT, s.AckedBytes, a.bandwidth(), min(a.rate, orElse(a.roundRate, a.rate)))
+	rate := min(a.rate, orElse(a.roundRate, a.rate))
+	if s.AppLimited {
+		rate = 0 // it did not send at its rate: only what was acked went out
+	}
+	a.rtt.noiseSample(now, s.RTT, s.AckedBytes, a.bandwidth(), rate)
 	own := a.overshooting(now)
 	if !own {
 		a.loss.acked(s.AckedBytes)

@@ -169,3 +169,46 @@ func TestEarlyDataAfterRetry(t *testing.T) {
 		c.CloseAsync()
 	})
 }
+
+// TestEarlyDataFillsItsAllowance: 16 KiB written at once all go before
+// the Accept (the pacer's first burst is smaller: the loop must wake for
+// the rest), and many small writes before the Accept stay under the
+// server's early packet number limit (the server would drop the rest, and
+// the client count them lost).
+func TestEarlyDataFillsItsAllowance(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const rtt = 200 * time.Millisecond
+		ln, ep := listenAndEndpoint(t, simnet.New(simnet.Link{Delay: rtt / 2}, 1), quietConfig())
+		msg := payload(earlyDataLimit)
+		go echoOnce(t, ln, len(msg))
+		start := time.Now()
+		c := dial(t, ep, true)
+		roundTrip(t, c, msg)
+		if took := time.Since(start); took >= rtt*3/2 {
+			t.Errorf("16 KiB of early data answered after %v, want about one RTT (%v)", took, rtt)
+		}
+		c.CloseAsync()
+	})
+	synctest.Test(t, func(t *testing.T) {
+		const rtt = 2 * time.Second
+		ln, ep := listenAndEndpoint(t, simnet.New(simnet.Link{Delay: rtt / 2}, 1), quietConfig())
+		go echoOnce(t, ln, 300)
+		c := dial(t, ep, true)
+		for range 30 {
+			if _, err := c.Write(make([]byte, 10)); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if got := c.st.nextPN; got > earlyPacketLimit {
+			t.Errorf("%d packets numbered before the Accept, want at most %d", got, earlyPacketLimit)
+		}
+		if _, err := io.ReadFull(c, make([]byte, 300)); err != nil {
+			t.Fatal(err)
+		}
+		if lost := c.Stats().PacketsLost; lost != 0 {
+			t.Errorf("%d packets lost on a lossless path after many small early writes, want 0", lost)
+		}
+		c.CloseAsync()
+	})
+}

@@ -28,6 +28,7 @@ type Endpoint struct {
 	byInitial map[string]*Conn // server conns by client address and Initial DestID
 	unproven  int              // server conns accepted without a cookie, not yet confirmed
 	early     int              // of those, handed to Accept on early data (takeEarly)
+	earlyBy   map[string]int   // the same, per client IP
 	tombs     map[wire.ConnID]*tomb
 	closed    bool
 
@@ -185,25 +186,42 @@ func (e *Endpoint) admitUnproven() bool {
 
 // earlyUnprovenLimit is how many connections whose address no cookie
 // proved may be handed to Accept on early data, before their client
-// confirms, at once. The application (libp2p's resource manager) counts
-// connections per address from Accept on; a spoofer of a client's
-// address must not be able to use up that address's share.
-const earlyUnprovenLimit = 4
+// confirms, at once, and earlyPerIP how many of them per client IP. The
+// application (libp2p's resource manager) counts connections per address
+// from Accept on; a spoofer of a client's address must not be able to use
+// up that address's share, nor one spoofed address all the places.
+const (
+	earlyUnprovenLimit = 4
+	earlyPerIP         = 1
+)
 
 // takeEarly reports whether c may go to Accept on early data: its address
 // was proven by a cookie, or an early place is free (it takes it).
 func (e *Endpoint) takeEarly(c *Conn) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	ip := ipKey(c.raddr)
 	switch {
 	case !c.unproven || c.earlyPlace:
 		return true
-	case e.early >= earlyUnprovenLimit:
+	case e.early >= earlyUnprovenLimit || e.earlyBy[ip] >= earlyPerIP:
 		return false
 	}
+	if e.earlyBy == nil {
+		e.earlyBy = map[string]int{}
+	}
 	e.early++
+	e.earlyBy[ip]++
 	c.earlyPlace = true
 	return true
+}
+
+// ipKey is the IP of addr (its string form for other address types).
+func ipKey(addr net.Addr) string {
+	if u, ok := addr.(*net.UDPAddr); ok {
+		return string(u.IP.To16())
+	}
+	return addr.String()
 }
 
 // releaseEarly gives back c's early place, if it holds one.
@@ -217,6 +235,10 @@ func (e *Endpoint) releaseEarlyLocked(c *Conn) {
 	if c.earlyPlace {
 		c.earlyPlace = false
 		e.early--
+		ip := ipKey(c.raddr)
+		if e.earlyBy[ip]--; e.earlyBy[ip] <= 0 {
+			delete(e.earlyBy, ip)
+		}
 	}
 }
 

@@ -164,6 +164,9 @@ func (s *loopState) wakeAt() time.Time {
 	if !s.hsDone {
 		earliest(s.hsNext)
 		earliest(s.hsDeadline)
+		if !s.paceAt.IsZero() { // early data the pacer held back
+			earliest(maxTime(s.paceAt, s.now.Add(minPaceWait)))
+		}
 		return at
 	}
 	if !s.c.client && !s.confirmed {
@@ -387,12 +390,16 @@ func (s *loopState) toAccept() bool {
 	return false
 }
 
+// unconfirmedServer reports whether this is a server connection whose
+// client has not yet confirmed its address.
+func (s *loopState) unconfirmedServer() bool { return !s.c.client && !s.confirmed }
+
 // ampBlocked reports whether a server connection the client has not yet
 // confirmed must not send n more bytes: before its address is proven by
 // a packet to the server's ID, it sends at most three times what it
 // received from it.
 func (s *loopState) ampBlocked(n int) bool {
-	return !s.c.client && !s.confirmed && s.unprovenSent+n > 3*s.unprovenRecv
+	return s.unconfirmedServer() && s.unprovenSent+n > 3*s.unprovenRecv
 }
 
 // emit encodes one datagram with enc into the output batch and returns

@@ -300,7 +300,7 @@ func (s *loopState) queueRedundant() bool {
 	from := max(s.dupUpTo, s.ackedPrefix)
 	s.dupUpTo = s.nextOff
 	dgram := s.mtu.size
-	if from >= s.nextOff || s.inflight > thinFlight*dgram || s.nextOff-from > uint64(thinFlight*dgram) {
+	if from >= s.nextOff || s.inflight > thinFlight*dgram || s.nextOff-from > uint64(thinFlight*dgram) || s.unconfirmedServer() {
 		return false
 	}
 	if s.rtt.smoothed < redundantRTT || s.packetsLost == 0 && s.packetsSent > youngPackets {
@@ -344,8 +344,8 @@ func (s *loopState) copyRepair(seg segment) {
 		return
 	}
 	end, _ := s.c.snd.endLocked()
-	if s.c.cfg.noRepairCopies || s.probes > 0 || s.nextOff < end || s.rtt.smoothed < redundantRTT {
-		return
+	if s.c.cfg.noRepairCopies || s.probes > 0 || s.nextOff < end || s.rtt.smoothed < redundantRTT || s.unconfirmedServer() {
+		return // copies would spend an unconfirmed server's anti-amplification budget
 	}
 	s.tailCopy, s.tailCopies = seg, 1
 	s.tailCopy.copy = true
@@ -393,8 +393,11 @@ func (s *loopState) sendData() {
 	s.sendMore = false
 	s.pacer.SetRate(s.now, s.ctl.Rate())
 	for len(s.out) < maxBatch {
-		if s.ampBlocked(dgram) {
+		if s.ampBlocked(wire.DataHeaderLen + 1) {
 			return // anti-amplification: the client has not confirmed its address
+		}
+		if s.c.client && !s.hsDone && s.nextPN >= earlyPacketLimit {
+			return // early data stays under the server's packet number limit
 		}
 		if s.probes == 0 {
 			if s.inflight+dgram > s.ctl.InflightLimit() {
@@ -425,6 +428,14 @@ func (s *loopState) sendData() {
 // The send buffer's lock is held.
 func (s *loopState) nextSegment() (segment, bool) {
 	maxPayload := s.mtu.size - wire.DataHeaderLen
+	if !s.c.client && !s.confirmed {
+		// Within what the anti-amplification budget has left (on loopback
+		// a full datagram is 9000 bytes, more than the whole budget).
+		maxPayload = min(maxPayload, 3*s.unprovenRecv-s.unprovenSent-wire.DataHeaderLen)
+		if maxPayload <= 0 {
+			return segment{}, false
+		}
+	}
 	end, closed := s.c.snd.endLocked()
 	if c, ok := s.pendingCopy(); ok {
 		return c, true
