@@ -31,11 +31,10 @@ func newRTTStats() rttStats {
 	return rttStats{srtt: DefaultInitialRTT, min: newMinFilter(BaseRTTWindow), noise: newMinFilter(jitterWindow)}
 }
 
-// jitter is the largest smoothed difference between consecutive RTT
-// samples over jitterWindow. A queue, ours or a competitor's, changes by
-// about a packet's service time from one packet to the next; a jittery
-// path (radio, a busy middlebox) moves consecutive samples by about its
-// jitter amplitude.
+// jitter is the largest, over jitterWindow, of the smoothed change
+// between consecutive RTT samples that no queue of ours explains (see
+// noiseSample): about the jitter amplitude on a jittery path (radio, a
+// busy middlebox), near zero on a quiet one.
 func (r *rttStats) jitter() time.Duration { return -r.noise.Get(r.minAt) }
 
 // jitterKnown reports whether the jitter estimate has settled.
@@ -77,7 +76,7 @@ func (r *rttStats) noiseSample(now time.Time, rtt time.Duration, acked int, bw, 
 	since := float64(r.since)
 	r.since = 0
 	if r.prev > 0 && bw > 0 {
-		gap := abs(now.Add(-rtt).Sub(r.prevAt.Add(-r.prev)))
+		gap := now.Add(-rtt).Sub(r.prevAt.Add(-r.prev)).Abs()
 		sent := max(since, rate*gap.Seconds())
 		grow := time.Duration(sent/bw*float64(time.Second)) - gap
 		var d time.Duration
@@ -91,13 +90,6 @@ func (r *rttStats) noiseSample(now time.Time, rtt time.Duration, acked int, bw, 
 		r.devN = min(r.devN+1, jitterSettled)
 	}
 	r.prev, r.prevAt = rtt, now
-}
-
-func abs(d time.Duration) time.Duration {
-	if d < 0 {
-		return -d
-	}
-	return d
 }
 
 // base is the minimum RTT over the window ending at the last sample.

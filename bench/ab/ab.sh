@@ -18,6 +18,8 @@
 # transfer of FILE's size per round and congestion control, seeder to
 # downloader, as a same-run baseline.
 set -euo pipefail
+# shellcheck source=seeder.sh
+. "$(dirname "$0")/seeder.sh"
 [ $# -eq 8 ] || { sed -n '2,12p' "$0"; exit 2; }
 RATE=$1 RTT=$2 LOSS=$3 QMS=$4 FILE=$5 ROUNDS=$6 A=$7 B=$8
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -52,17 +54,7 @@ print("iperf3-%s goodput=%.1f" % (sys.argv[1], r["bits_per_second"]/1e6))' "$1" 
 for r in $(seq "$ROUNDS"); do
 	for cc in ${TCP_CC:-}; do tcp "$cc"; done
 	for bin in "$A" "$B"; do
-		rm -rf "$WORK/seed" "$WORK/get" "$WORK/out" "$WORK/.out.swarm-partial"
-		SWARM_REPO=$WORK/seed $S "$bin" init >/dev/null
-		CID=$(SWARM_REPO=$WORK/seed $S "$bin" add "$FILE" -Q)
-		SWARM_REPO=$WORK/seed $S "$bin" daemon --api 127.0.0.1:5001 >"$WORK/seed.log" 2>&1 &
-		SEED_PID=$!
-		PEER=""
-		for _ in $(seq 50); do
-			PEER=$(SWARM_REPO=$WORK/seed $S "$bin" id --json 2>/dev/null |
-				python3 -c 'import json,sys; print([a for a in json.load(sys.stdin)["addrs"] if "swarmrc" in a and "10.77" in a][0])' 2>/dev/null) && break
-			sleep 0.2
-		done
+		start_seeder "$bin" "$FILE" 10.77
 		c0=$(awk '{print $14+$15}' /proc/$SEED_PID/stat)
 		SWARM_REPO=$WORK/get $D "$bin" init >/dev/null
 		t0=$(date +%s.%N)

@@ -12,6 +12,8 @@
 # copy is identical, the downloader's CPU (user, system) and the seeder
 # daemon's CPU seconds. Only its own namespaces and processes are removed.
 set -euo pipefail
+# shellcheck source=seeder.sh
+. "$(dirname "$0")/seeder.sh"
 [ $# -eq 6 ] || { sed -n '2,13p' "$0"; exit 2; }
 SMTU=$1 GMTU=$2 FILE=$3 ROUNDS=$4 A=$5 B=$6
 P=swpm$$
@@ -39,17 +41,7 @@ ip netns exec $NS_R sysctl -qw net.ipv4.ip_forward=1
 S="ip netns exec $NS_S" D="ip netns exec $NS_D"
 for r in $(seq "$ROUNDS"); do
 	for bin in "$A" "$B"; do
-		rm -rf "$WORK/seed" "$WORK/get" "$WORK/out"
-		SWARM_REPO=$WORK/seed $S "$bin" init >/dev/null
-		CID=$(SWARM_REPO=$WORK/seed $S "$bin" add "$FILE" -Q)
-		SWARM_REPO=$WORK/seed $S "$bin" daemon --api 127.0.0.1:0 >"$WORK/seed.log" 2>&1 &
-		SEED_PID=$!
-		PEER=""
-		for _ in $(seq 50); do
-			PEER=$(SWARM_REPO=$WORK/seed $S "$bin" id --json 2>/dev/null |
-				python3 -c 'import json,sys; print([a for a in json.load(sys.stdin)["addrs"] if "swarmrc" in a and "10.88.1.1" in a][0])' 2>/dev/null) && break
-			sleep 0.2
-		done
+		start_seeder "$bin" "$FILE" 10.88.1.1
 		SWARM_REPO=$WORK/get $D "$bin" init >/dev/null
 		c0=$(awk '{print $14+$15}' /proc/$SEED_PID/stat)
 		out=$( { SWARM_REPO=$WORK/get /usr/bin/time -f "cpu %U %S" timeout 120 $D "$bin" get "$CID" -o "$WORK/out" --peer "$PEER" --json; } 2>&1 || true)

@@ -71,7 +71,7 @@ func NewEndpoint(pc net.PacketConn, cfg Config, listen bool) (*Endpoint, error) 
 	e := &Endpoint{
 		pc: pc, cfg: cfg, log: cfg.Logger.With("subsystem", "ratectl/session"),
 		jar: cookieJar{secret: cfg.CookieSecret}, listen: listen,
-		conns: map[wire.ConnID]*Conn{}, byInitial: map[string]*Conn{}, tombs: map[wire.ConnID]*tomb{},
+		conns: map[wire.ConnID]*Conn{}, byInitial: map[string]*Conn{}, earlyBy: map[string]int{}, tombs: map[wire.ConnID]*tomb{},
 		acceptQ: make(chan *Conn, cfg.AcceptQueue), closing: make(chan struct{}), readDone: make(chan struct{}),
 		retry: tokenBucket{rate: cfg.RetryRate, burst: cfg.RetryRate / 10},
 	}
@@ -206,9 +206,6 @@ func (e *Endpoint) takeEarly(c *Conn) bool {
 		return true
 	case e.early >= earlyUnprovenLimit || e.earlyBy[ip] >= earlyPerIP:
 		return false
-	}
-	if e.earlyBy == nil {
-		e.earlyBy = map[string]int{}
 	}
 	e.early++
 	e.earlyBy[ip]++
