@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"math/rand/v2"
 	"os"
 	"testing"
 	"testing/synctest"
@@ -41,30 +40,20 @@ func TestEarlyDataAcksDoNotAmplify(t *testing.T) {
 				io.Copy(io.Discard, c)
 			}
 		}()
-		rng := rand.New(rand.NewPCG(3, 4))
-		ini := wire.Initial{Version: wire.Version, Window: 1 << 20}
-		fill(rng, ini.DestID[:])
-		fill(rng, ini.SrcID[:])
-		sent := 0
-		send := func(b []byte) {
-			sent += len(b)
-			atk.WriteTo(b, simnet.Addr("server"))
-			time.Sleep(time.Millisecond)
-		}
-		send(ini.Append(nil))
+		dest, send, sent := spoofedClient(atk, time.Millisecond)
 		for i := range uint64(64) {
-			d := wire.Data{DestID: ini.DestID, Number: (i + 1) << 57, Payload: []byte{1}}
+			d := wire.Data{DestID: dest, Number: (i + 1) << 57, Payload: []byte{1}}
 			send(d.Append(nil))
 		}
 		for range 500 {
-			d := wire.Data{DestID: ini.DestID, Number: 64 << 57, Payload: []byte{1}} // a duplicate
+			d := wire.Data{DestID: dest, Number: 64 << 57, Payload: []byte{1}} // a duplicate
 			send(d.Append(nil))
 		}
 		time.Sleep(100 * time.Millisecond)
 		synctest.Wait()
-		t.Logf("spoofer sent %d bytes, victim received %d (%.1fx), %d acks", sent, got.Load(), float64(got.Load())/float64(sent), acks)
-		if got.Load() > 3*int64(sent) {
-			t.Errorf("amplification: %d > 3 x %d", got.Load(), sent)
+		t.Logf("spoofer sent %d bytes, victim received %d (%.1fx), %d acks", *sent, got.Load(), float64(got.Load())/float64(*sent), acks)
+		if got.Load() > 3*int64(*sent) {
+			t.Errorf("amplification: %d > 3 x %d", got.Load(), *sent)
 		}
 	})
 }
@@ -92,15 +81,9 @@ func TestEarlyDataDoesNotExtendTheHandshake(t *testing.T) {
 				io.Copy(io.Discard, c)
 			}
 		}()
-		rng := rand.New(rand.NewPCG(3, 4))
-		ini := wire.Initial{Version: wire.Version, Window: 1 << 20}
-		fill(rng, ini.DestID[:])
-		fill(rng, ini.SrcID[:])
-		sent := 0
-		send := func(b []byte) { sent += len(b); atk.WriteTo(b, simnet.Addr("server")) }
-		send(ini.Append(nil))
+		dest, send, sent := spoofedClient(atk, 0)
 		for i := range uint64(iters) {
-			d := wire.Data{DestID: ini.DestID, Number: i, Offset: i, Payload: []byte{1}}
+			d := wire.Data{DestID: dest, Number: i, Offset: i, Payload: []byte{1}}
 			send(d.Append(nil))
 			time.Sleep(5 * time.Second)
 		}
@@ -108,7 +91,7 @@ func TestEarlyDataDoesNotExtendTheHandshake(t *testing.T) {
 		ln.ep.mu.Lock()
 		unproven := ln.ep.unproven
 		ln.ep.mu.Unlock()
-		t.Logf("after 300 s: %d conns, %d unproven; spoofer sent %d, victim got %d", ln.ep.connCount(), unproven, sent, got.Load())
+		t.Logf("after 300 s: %d conns, %d unproven; spoofer sent %d, victim got %d", ln.ep.connCount(), unproven, *sent, got.Load())
 		if ln.ep.connCount() != 0 {
 			t.Errorf("an unconfirmed connection outlived the 10 s handshake timeout by 290 s")
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"math/rand/v2"
+	"net"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -120,30 +121,21 @@ func TestEarlyDataDoesNotAmplify(t *testing.T) {
 			_, err = io.Copy(io.Discard, c) // the early data, then the end
 			served <- err
 		}()
-		rng := rand.New(rand.NewPCG(3, 4))
-		ini := wire.Initial{Version: wire.Version, Window: 1 << 20}
-		fill(rng, ini.DestID[:])
-		fill(rng, ini.SrcID[:])
-		sent := 0
-		send := func(b []byte) {
-			sent += len(b)
-			atk.WriteTo(b, simnet.Addr("server"))
-		}
-		send(ini.Append(nil))
-		d := wire.Data{DestID: ini.DestID, Number: 0, Payload: payload(300)}
+		dest, send, sent := spoofedClient(atk, 0)
+		d := wire.Data{DestID: dest, Number: 0, Payload: payload(300)}
 		send(d.Append(nil))
 		time.Sleep(11 * time.Second) // past the handshake timeout (10 s)
 		if err := <-served; err == nil {
 			t.Fatal("an unconfirmed connection handed to the application did not end at the handshake timeout")
 		}
 		synctest.Wait()
-		if got.Load() > 3*int64(sent) {
-			t.Fatalf("server sent %d bytes to an unconfirmed address that sent %d: amplification", got.Load(), sent)
+		if got.Load() > 3*int64(*sent) {
+			t.Fatalf("server sent %d bytes to an unconfirmed address that sent %d: amplification", got.Load(), *sent)
 		}
-		if got.Load() < int64(sent) {
-			t.Fatalf("server sent %d bytes for %d received: the early data was not answered", got.Load(), sent)
+		if got.Load() < int64(*sent) {
+			t.Fatalf("server sent %d bytes for %d received: the early data was not answered", got.Load(), *sent)
 		}
-		t.Logf("unconfirmed client sent %d bytes, drew %d", sent, got.Load())
+		t.Logf("unconfirmed client sent %d bytes, drew %d", *sent, got.Load())
 		if c := ln.ep.connCount(); c != 0 {
 			t.Fatalf("%d connections left after the handshake timeout", c)
 		}
@@ -208,4 +200,25 @@ func TestEarlyDataFillsItsAllowance(t *testing.T) {
 		}
 		c.CloseAsync()
 	})
+}
+
+// spoofedClient sends from atk, as a spoofer of atk's address would, a
+// random Initial to "server"; send sends more (waiting pause after each)
+// and sent counts every byte. It returns the Initial's dest ID, which the
+// spoofer knows, unlike the server's connection ID.
+func spoofedClient(atk net.PacketConn, pause time.Duration) (dest wire.ConnID, send func([]byte), sent *int) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	ini := wire.Initial{Version: wire.Version, Window: 1 << 20}
+	fill(rng, ini.DestID[:])
+	fill(rng, ini.SrcID[:])
+	n := 0
+	send = func(b []byte) {
+		n += len(b)
+		atk.WriteTo(b, simnet.Addr("server"))
+		if pause > 0 {
+			time.Sleep(pause)
+		}
+	}
+	send(ini.Append(nil))
+	return ini.DestID, send, &n
 }
