@@ -21,8 +21,13 @@ type Config struct {
 	// Delay is the one-way propagation delay.
 	Delay time.Duration
 	// Jitter adds a uniform random delay in [-Jitter, +Jitter] to each
-	// packet. Packets are still delivered in order unless Reorder is set.
+	// packet. Packets are still delivered in order unless Reorder or
+	// JitterReorders is set.
 	Jitter time.Duration
+	// JitterReorders lets jitter reorder packets, as Linux netem's delay
+	// jitter does: each packet keeps its own random delay, so a packet
+	// drawn short overtakes those drawn long before it.
+	JitterReorders bool
 	// Loss is the random loss on the wire, after the bottleneck.
 	Loss LossSpec
 	// QueueBytes is the drop-tail limit in bytes. If zero, QueueDelay sets

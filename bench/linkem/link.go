@@ -138,6 +138,9 @@ func (l *Link) propagate(depart time.Duration) time.Duration {
 	if j := l.cfg.Jitter; j > 0 {
 		due += time.Duration(l.rng.Int64N(int64(2*j)+1)) - j
 		due = max(due, depart)
+		if l.cfg.JitterReorders {
+			return due
+		}
 	}
 	if l.cfg.Reorder > 0 && l.rng.Float64() < l.cfg.Reorder {
 		l.stats.Reordered++

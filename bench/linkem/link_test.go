@@ -239,3 +239,28 @@ func checkFrac(t *testing.T, what string, count, n int, p float64) {
 		t.Errorf("%s: %d of %d, want %.0f ± %.0f", what, count, n, float64(n)*p, 5*sd)
 	}
 }
+
+// With JitterReorders each packet keeps its own delay, as netem's: packets
+// 100 µs apart with ±10 ms of jitter overtake each other often, and no
+// packet is held beyond its own delay.
+func TestJitterReorders(t *testing.T) {
+	cfg := Config{Delay: 50 * time.Millisecond, Jitter: 10 * time.Millisecond, JitterReorders: true}
+	l := mustLink(t, cfg, 3)
+	var prev time.Duration
+	overtaken := 0
+	const n = 20000
+	for i := range n {
+		now := time.Duration(i) * 100 * time.Microsecond
+		v := l.Send(now, mtu)
+		if d := v.Due - now; d < 40*time.Millisecond || d > 60*time.Millisecond {
+			t.Fatalf("packet %d delayed %v, want within [40ms, 60ms]", i, d)
+		}
+		if v.Due < prev {
+			overtaken++
+		}
+		prev = v.Due
+	}
+	if overtaken < n/4 {
+		t.Errorf("%d of %d packets overtook the one before, want many", overtaken, n)
+	}
+}

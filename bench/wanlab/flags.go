@@ -18,6 +18,7 @@ type linkFlags struct {
 	queueMs, queueKB, reorder, reorderMs    float64
 	dup, downRate, upRate, downLoss, upLoss float64
 	ge                                      string
+	jitterReorders                          bool
 }
 
 func (f *linkFlags) register(fs *flag.FlagSet) {
@@ -27,6 +28,7 @@ func (f *linkFlags) register(fs *flag.FlagSet) {
 	fs.Float64Var(&f.rtt, "rtt", 100, "round-trip propagation delay in ms, split evenly")
 	fs.Float64Var(&f.delay, "delay", -1, "one-way delay in ms (overrides --rtt)")
 	fs.Float64Var(&f.jitter, "jitter", 0, "uniform jitter ± ms per packet, order kept")
+	fs.BoolVar(&f.jitterReorders, "jitter-reorders", false, "let jitter reorder packets, as netem's delay jitter does")
 	fs.Float64Var(&f.loss, "loss", 0, "random loss in percent, each way")
 	fs.Float64Var(&f.downLoss, "down-loss", -1, "loss seeder→downloader in percent (default --loss)")
 	fs.Float64Var(&f.upLoss, "up-loss", -1, "loss downloader→seeder in percent (default --loss)")
@@ -55,13 +57,14 @@ func (f *linkFlags) spec() (lab.LinkSpec, error) {
 		delay = ms(f.delay)
 	}
 	base := linkem.Config{
-		Delay:        delay,
-		Jitter:       ms(f.jitter),
-		QueueDelay:   ms(f.queueMs),
-		QueueBytes:   int64(f.queueKB * 1024),
-		Reorder:      f.reorder / 100,
-		ReorderDelay: ms(f.reorderMs),
-		Duplicate:    f.dup / 100,
+		Delay:          delay,
+		Jitter:         ms(f.jitter),
+		JitterReorders: f.jitterReorders,
+		QueueDelay:     ms(f.queueMs),
+		QueueBytes:     int64(f.queueKB * 1024),
+		Reorder:        f.reorder / 100,
+		ReorderDelay:   ms(f.reorderMs),
+		Duplicate:      f.dup / 100,
 	}
 	if f.queueMs == 0 && f.queueKB == 0 {
 		base.QueueDelay = 2 * delay
