@@ -54,8 +54,13 @@ func (n *Node) Get(ctx context.Context, req apitype.GetRequest, progress func(ap
 	}
 	defer set.close()
 	waitAds, stopAds := n.askingEndpoints(ctx, root, set.peers, req.NoPeerEndpoints)
-	n.requestRates(ctx, set, policy, req)
+	// The rate request and the first have query travel with the manifest
+	// request: one round trip for the three, not three.
+	waitRates := n.requestRates(ctx, set, policy, req)
+	early := askHavesEarly(ctx, root, set.peers)
+	defer early.stop()
 	m, err := n.resolve(ctx, root, slices.Concat(set.list, gatewaySources(gws, nil)))
+	waitRates()
 	if err != nil {
 		stopAds()
 		return nil, set.explain(err)
@@ -72,7 +77,7 @@ func (n *Node) Get(ctx context.Context, req apitype.GetRequest, progress func(ap
 	more, stopSearch := n.searchMore(ctx, root, m, set)
 	defer stopSearch()
 	res, err := fetch.Run(ctx, fetch.Config{
-		Manifest: m, Dest: req.Out, Sources: bindRoot(set.list, root, m), More: more, Journal: j,
+		Manifest: m, Dest: req.Out, Sources: bindRoot(set.list, root, m, early), More: more, Journal: j,
 		Log:       n.log.With("subsystem", "fetch"),
 		Progress:  func(p fetch.Progress) { report(toAPIProgress(p)) },
 		Committed: func(w []fetch.WrittenChunk) { n.servePartial(ctx, root, w) },
@@ -345,13 +350,14 @@ func ratePolicy(req apitype.GetRequest) (ratectl.Policy, error) {
 }
 
 // requestRates asks every peer, all at once, to send this download with
-// the requested policy and rates. A peer that cannot (no swarmrc session,
-// an old version) keeps its own settings; the download goes on.
-func (n *Node) requestRates(ctx context.Context, set *sourceSet, p ratectl.Policy, req apitype.GetRequest) {
-	if p == 0 {
-		return
-	}
+// the requested policy and rates, and returns a func that waits for the
+// answers. A peer that cannot (no swarmrc session, an old version) keeps
+// its own settings; the download goes on.
+func (n *Node) requestRates(ctx context.Context, set *sourceSet, p ratectl.Policy, req apitype.GetRequest) (wait func()) {
 	var wg sync.WaitGroup
+	if p == 0 {
+		return wg.Wait
+	}
 	for _, ps := range set.peers {
 		wg.Go(func() {
 			m, err := ps.requestRate(ctx, uint8(p), uint64(req.Rate), uint64(req.MinRate))
@@ -362,7 +368,7 @@ func (n *Node) requestRates(ctx context.Context, set *sourceSet, p ratectl.Polic
 			n.log.Info("peer sends with", "peer", ps.peer, "policy", ratectl.Policy(m.Policy), "rate", m.Target, "min", m.MinRate)
 		})
 	}
-	wg.Wait()
+	return wg.Wait
 }
 
 // capDownload applies the node's --max-download-rate: each of the named
@@ -407,11 +413,11 @@ func (n *Node) startHaves(ctx context.Context, root cid.Cid, m *manifest.Manifes
 
 // bindRoot wraps peer sources so the fetch engine can ask them which
 // chunks of this root they hold.
-func bindRoot(srcs []fetch.Source, root cid.Cid, m *manifest.Manifest) []fetch.Source {
+func bindRoot(srcs []fetch.Source, root cid.Cid, m *manifest.Manifest, early *earlyHaves) []fetch.Source {
 	out := make([]fetch.Source, len(srcs))
 	for i, s := range srcs {
 		if ps, ok := s.(*peerSource); ok {
-			s = &rootPeer{peerSource: ps, root: root, n: uint64(m.NumChunks())}
+			s = &rootPeer{peerSource: ps, root: root, n: uint64(m.NumChunks()), early: early.of(ps)}
 		}
 		out[i] = s
 	}

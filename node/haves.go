@@ -81,16 +81,71 @@ func (n *Node) haveList(ctx context.Context, req wire.Message) wire.Message {
 	return reply
 }
 
+// earlyHaves are the first have queries of a download, sent to every
+// peer together with the manifest request: the fetch engine asks for
+// have-maps before its first chunk request, and a query of its own would
+// cost one more round trip (500 ms on a long path) before any data moves.
+// The query needs only the root, not the manifest.
+type earlyHaves struct {
+	byPeer map[*peerSource]*earlyHave
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// earlyHave is one peer's answer; done closes when it is in.
+type earlyHave struct {
+	done chan struct{}
+	m    wire.Message
+	err  error
+}
+
+// askHavesEarly sends a have query for root to each peer at once.
+func askHavesEarly(ctx context.Context, root cid.Cid, peers []*peerSource) *earlyHaves {
+	ctx, cancel := context.WithCancel(ctx)
+	e := &earlyHaves{byPeer: make(map[*peerSource]*earlyHave, len(peers)), cancel: cancel}
+	for _, ps := range peers {
+		h := &earlyHave{done: make(chan struct{})}
+		e.byPeer[ps] = h
+		e.wg.Go(func() {
+			defer close(h.done)
+			h.m, h.err = ps.request(ctx, haveQuery(root), wire.TypeHaveList)
+		})
+	}
+	return e
+}
+
+// of returns ps's early answer, or nil.
+func (e *earlyHaves) of(ps *peerSource) *earlyHave {
+	if e == nil {
+		return nil
+	}
+	return e.byPeer[ps]
+}
+
+// stop cancels the queries still out and waits for them.
+func (e *earlyHaves) stop() {
+	e.cancel()
+	e.wg.Wait()
+}
+
+func haveQuery(root cid.Cid) wire.Message {
+	return wire.Message{Type: wire.TypeHave, CID: root}
+}
+
 // rootPeer is a peer source bound to one download, so it can answer the
-// fetch engine's have queries.
+// fetch engine's have queries. Its first answer is the early query's, if
+// one was sent.
 type rootPeer struct {
 	*peerSource
 	root cid.Cid
 	n    uint64
+
+	mu    sync.Mutex
+	early *earlyHave // taken by the first Have
 }
 
 func (rp *rootPeer) Have(ctx context.Context) (func(int) bool, bool, error) {
-	m, err := rp.request(ctx, wire.Message{Type: wire.TypeHave, CID: rp.root}, wire.TypeHaveList)
+	m, err := rp.haveReply(ctx)
 	if err != nil {
 		return nil, false, err
 	}
@@ -107,4 +162,22 @@ func (rp *rootPeer) Have(ctx context.Context) (func(int) bool, bool, error) {
 	}
 	bits := m.Bits
 	return func(i int) bool { return bits[i/8]&(1<<(i%8)) != 0 }, true, nil
+}
+
+// haveReply is the early query's answer the first time, a fresh query
+// after that.
+func (rp *rootPeer) haveReply(ctx context.Context) (wire.Message, error) {
+	rp.mu.Lock()
+	h := rp.early
+	rp.early = nil
+	rp.mu.Unlock()
+	if h == nil {
+		return rp.request(ctx, haveQuery(rp.root), wire.TypeHaveList)
+	}
+	select {
+	case <-h.done:
+		return h.m, h.err
+	case <-ctx.Done():
+		return wire.Message{}, ctx.Err()
+	}
 }

@@ -1,6 +1,7 @@
 package node_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net/http"
@@ -532,5 +533,26 @@ func TestTransportMemoryBudget(t *testing.T) {
 	t.Logf("seeder transport memory: %+v", m)
 	if m.Limit != budget || m.Peak == 0 || m.Peak > budget+512<<10 {
 		t.Fatalf("seeder transport memory %+v, want limit %d and a peak within it plus 512 KiB", m, budget)
+	}
+}
+
+// The first have query goes out with the manifest request, not a round
+// trip after it: a peer that answers nothing until it has seen the have
+// query still gets the whole download without holding a reply.
+func TestHaveQueryTravelsWithTheManifestRequest(t *testing.T) {
+	files := map[string][]byte{"f": bytes.Repeat([]byte("swarm "), 50000)}
+	root, blocks := nodetest.Content(t, "ds", files, 64<<10)
+	p := nodetest.NewPeer(t, blocks)
+	p.HoldUntilHave(3 * time.Second)
+	b := nodetest.New(t)
+	dest := filepath.Join(t.TempDir(), "out")
+	if _, err := b.Get(context.Background(), apitype.GetRequest{CID: root.String(), Out: dest, Peers: []string{p.Addr()}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(dest, "f")); !bytes.Equal(got, files["f"]) {
+		t.Fatal("output differs")
+	}
+	if n := p.Unasked.Load(); n != 0 {
+		t.Fatalf("%d replies waited for a have query that came only after them (the manifest's among them)", n)
 	}
 }

@@ -31,8 +31,13 @@ type Peer struct {
 	gate    <-chan struct{}
 	limit   int64 // serve at most this many blocks before waiting on gate
 	urls    []string
+	hold    time.Duration // HoldUntilHave's bound
+	asked   chan struct{} // closed by the first have query
+	askOnce sync.Once
 
 	Served atomic.Int64 // blocks answered with data
+	// Unasked counts replies HoldUntilHave sent without a have query.
+	Unasked atomic.Int64
 }
 
 // NewPeer starts a peer on loopback holding blocks; closed at test end.
@@ -42,7 +47,7 @@ func NewPeer(t testing.TB, blocks map[cid.Cid][]byte) *Peer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &Peer{Host: h, blocks: blocks}
+	p := &Peer{Host: h, blocks: blocks, asked: make(chan struct{})}
 	h.SetStreamHandler(wire.ProtocolID, p.handle)
 	t.Cleanup(func() { h.Close() })
 	return p
@@ -67,6 +72,12 @@ func (p *Peer) PauseAfter(n int64, gate <-chan struct{}) {
 // that predates them: with whatever a GET of that CID would get.
 func (p *Peer) SetEndpoints(urls []string) { p.mu.Lock(); p.urls = urls; p.mu.Unlock() }
 
+// HoldUntilHave makes the peer hold every reply until a have query has
+// come in, or for at most max, and count those it sent without one in
+// Unasked: a download that sends its have query only after the manifest
+// arrived finds every reply late.
+func (p *Peer) HoldUntilHave(max time.Duration) { p.mu.Lock(); p.hold = max; p.mu.Unlock() }
+
 // Put adds or replaces a block (a test may plant a hostile manifest).
 func (p *Peer) Put(c cid.Cid, data []byte) { p.mu.Lock(); p.blocks[c] = data; p.mu.Unlock() }
 
@@ -78,10 +89,21 @@ func (p *Peer) Addr() string {
 func (p *Peer) reply(req wire.Message) wire.Message {
 	p.mu.Lock()
 	data, ok := p.blocks[req.CID]
-	delay, corrupt, gate, limit, urls := p.delay, p.corrupt, p.gate, p.limit, p.urls
+	delay, corrupt, gate, limit, urls, hold := p.delay, p.corrupt, p.gate, p.limit, p.urls, p.hold
 	p.mu.Unlock()
 	if req.Type == wire.TypeEndpoints && urls != nil {
 		return wire.Message{Type: wire.TypeEndpointList, ID: req.ID, URLs: urls}
+	}
+	if req.Type == wire.TypeHave {
+		p.askOnce.Do(func() { close(p.asked) })
+		return wire.Message{Type: wire.TypeHaveList, ID: req.ID, State: wire.HaveAll}
+	}
+	if hold > 0 {
+		select {
+		case <-p.asked:
+		case <-time.After(hold):
+			p.Unasked.Add(1)
+		}
 	}
 	if delay > 0 {
 		time.Sleep(delay)
