@@ -16,7 +16,8 @@
 # kept); LAB_ARGS adds wanlab flags (e.g. "--jitter 5
 # --loss-burst 3 --reorder 1"); TCP_CC="bbr cubic" also runs one iperf3
 # transfer of FILE's size per round and congestion control, seeder to
-# downloader, as a same-run baseline.
+# downloader, as a same-run baseline; SEED_TRACE=FILE has the seeder
+# daemons append their SWARM_TRACE records to FILE.
 set -euo pipefail
 # shellcheck source=seeder.sh
 . "$(dirname "$0")/seeder.sh"
