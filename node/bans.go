@@ -34,6 +34,8 @@ func (n *Node) rememberCorrupt(ctx context.Context, src fetch.Source, err error)
 		id = s.peer
 	case *peerSource:
 		id = s.peer
+	case *pushSource:
+		id = s.peer.peer
 	default:
 		return
 	}

@@ -39,9 +39,10 @@ func get(b *node.Node, root cid.Cid, dir string, peers ...string) (*apitype.GetR
 	return b.Get(context.Background(), apitype.GetRequest{CID: root.String(), Out: filepath.Join(dir, root.String()), Peers: peers}, nil)
 }
 
+// dropped is why the download dropped p (as a peer or as a pusher), or "".
 func dropped(res *apitype.GetResult, p *nodetest.Peer) string {
 	for _, s := range res.Sources {
-		if strings.Contains(s.Name, p.Host.ID().String()) {
+		if strings.Contains(s.Name, p.Host.ID().String()) && s.Dropped != "" {
 			return s.Dropped
 		}
 	}

@@ -54,6 +54,13 @@ func (cs *chunkServer) handle(s network.Stream) {
 		}
 		buf = body[:0]
 		req, err := wire.Decode(body)
+		if err == nil && req.Type == wire.TypePush {
+			// A push is the stream's only request; its end ends the stream.
+			if err := cs.push(s, req); err != nil {
+				_ = s.Reset()
+			}
+			return
+		}
 		var reply wire.Message
 		if err == nil {
 			reply, err = cs.reply(s, req)

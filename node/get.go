@@ -59,6 +59,9 @@ func (n *Node) Get(ctx context.Context, req apitype.GetRequest, progress func(ap
 	waitRates := n.requestRates(ctx, set, policy, req)
 	early := askHavesEarly(ctx, root, set.peers)
 	defer early.stop()
+	j := &journal{store: n.store, id: downloadID(root, req.Out)}
+	push := n.askPush(ctx, root, set, j)
+	defer push.close()
 	m, err := n.resolve(ctx, root, slices.Concat(set.list, gatewaySources(gws, nil)))
 	waitRates()
 	if err != nil {
@@ -71,13 +74,12 @@ func (n *Node) Get(ctx context.Context, req apitype.GetRequest, progress func(ap
 		return nil, err
 	}
 	set.list = append(set.list, web...)
-	j := &journal{store: n.store, id: downloadID(root, req.Out)}
 	n.startHaves(ctx, root, m, j)
 	defer n.haves.finish(root)
 	more, stopSearch := n.searchMore(ctx, root, m, set)
 	defer stopSearch()
 	res, err := fetch.Run(ctx, fetch.Config{
-		Manifest: m, Dest: req.Out, Sources: bindRoot(set.list, root, m, early), More: more, Journal: j,
+		Manifest: m, Dest: req.Out, Sources: withPush(bindRoot(set.list, root, m, early), push, m), More: more, Journal: j,
 		Log:       n.log.With("subsystem", "fetch"),
 		Progress:  func(p fetch.Progress) { report(toAPIProgress(p)) },
 		Committed: func(w []fetch.WrittenChunk) { n.servePartial(ctx, root, w) },

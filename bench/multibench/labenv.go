@@ -144,8 +144,8 @@ func fillFromGet(r *Run, g getOutcome, labels map[string]string) {
 	}
 }
 
-// relabel renames the keys of m that labels knows ("peer 12D3..." → "s1");
-// other keys stay. A "local" source that delivered nothing is left out.
+// relabel renames the keys of m that labels knows ("peer 12D3..." → "s1",
+// "push from peer 12D3..." → "s1 push"); other keys stay. A "local" source that delivered nothing is left out.
 func relabel[V comparable](m map[string]V, labels map[string]string) map[string]V {
 	if len(m) == 0 {
 		return nil
@@ -158,6 +158,8 @@ func relabel[V comparable](m map[string]V, labels map[string]string) map[string]
 		}
 		if l, ok := labels[k]; ok {
 			k = l
+		} else if l, ok := labels[strings.TrimPrefix(k, "push from ")]; ok {
+			k = l + " push" // the first chunks, pushed with the manifest
 		}
 		out[k] = v
 	}

@@ -134,8 +134,8 @@ func (p *Peer) handle(s network.Stream) {
 			return
 		}
 		req, err := wire.Decode(body)
-		if err != nil {
-			_ = s.Reset()
+		if err != nil || req.Type == wire.TypePush {
+			_ = s.Reset() // as a node from before PUSH does
 			return
 		}
 		rep := p.reply(req)

@@ -37,6 +37,7 @@ const (
 	TypeHaveList     Type = 8  // none, all, or a bitfield of chunk indexes
 	TypeEndpoints    Type = 9  // which HTTP(S) URLs serve a root's bytes?
 	TypeEndpointList Type = 10 // the URLs the responder has recorded (maybe none)
+	TypePush         Type = 11 // send me the first Budget bytes of a root's chunks, unasked
 )
 
 // Have states carried by TypeHaveList.
@@ -88,6 +89,10 @@ type Message struct {
 	// bytes. The codec checks only their sizes; what a URL may be is the
 	// receiver's policy. TypeEndpoints uses CID.
 	URLs []string
+	// TypePush: the root (CID) and the most chunk bytes to push (Budget).
+	// The blocks come back as TypeBlock frames whose ID is the chunk's
+	// index in the manifest's chunk list.
+	Budget uint64
 }
 
 func malformed(format string, a ...any) error {
@@ -148,6 +153,14 @@ func appendBody(dst []byte, m *Message) ([]byte, error) {
 		}
 	case TypeEndpointList:
 		return appendURLs(dst, m.URLs)
+	case TypePush:
+		if !m.CID.Defined() {
+			return nil, malformed("push without root")
+		}
+		b := m.CID.Bytes()
+		dst = binary.AppendUvarint(dst, uint64(len(b)))
+		dst = append(dst, b...)
+		dst = binary.AppendUvarint(dst, m.Budget)
 	case TypeRate, TypeRateOK:
 		dst = append(dst, m.Policy)
 		dst = binary.AppendUvarint(dst, m.Target)
@@ -192,6 +205,8 @@ func decodePayload(m *Message, rest []byte) error {
 		return decodeHaveList(m, rest)
 	case TypeEndpointList:
 		return decodeURLs(m, rest)
+	case TypePush:
+		return decodePush(m, rest)
 	case TypeBlock:
 		if len(rest) > MaxBlock {
 			return malformed("block of %d bytes exceeds %d", len(rest), MaxBlock)
@@ -223,18 +238,43 @@ func decodePayload(m *Message, rest []byte) error {
 }
 
 func decodeGet(m *Message, rest []byte) error {
+	r, err := decodeCID(m, rest)
+	if err == nil && len(r) != 0 {
+		return malformed("%d bytes after the CID", len(r))
+	}
+	return err
+}
+
+// decodeCID reads a length-prefixed CID into m.CID and returns what
+// follows it.
+func decodeCID(m *Message, rest []byte) ([]byte, error) {
 	r, n, err := uvarint(rest)
+	if err != nil {
+		return nil, err
+	}
+	if n == 0 || n > MaxCIDLen || n > uint64(len(r)) {
+		return nil, malformed("CID length %d does not fit the frame (%d bytes left, cap %d)", n, len(r), MaxCIDLen)
+	}
+	c, err := cid.Cast(r[:n])
+	if err != nil {
+		return nil, malformed("bad CID: %v", err)
+	}
+	m.CID = c
+	return r[n:], nil
+}
+
+func decodePush(m *Message, rest []byte) error {
+	r, err := decodeCID(m, rest)
 	if err != nil {
 		return err
 	}
-	if n == 0 || n > MaxCIDLen || n != uint64(len(r)) {
-		return malformed("CID length %d does not match frame (%d bytes left, cap %d)", n, len(r), MaxCIDLen)
-	}
-	c, err := cid.Cast(r)
+	r, m.Budget, err = uvarint(r)
 	if err != nil {
-		return malformed("bad CID: %v", err)
+		return err
 	}
-	m.CID = c
+	if len(r) != 0 {
+		return malformed("%d bytes after the push budget", len(r))
+	}
 	return nil
 }
 

@@ -47,6 +47,8 @@ func seeds(t testing.TB) []Message {
 		{Type: TypeEndpoints, ID: 13, CID: testCID(t)},
 		{Type: TypeEndpointList, ID: 13, URLs: []string{"https://mirror.example/data/", "http://10.0.0.7:8080/x?sig=1"}},
 		{Type: TypeEndpointList, ID: 14, URLs: []string{}},
+		{Type: TypePush, ID: 15, CID: testCID(t), Budget: 4 << 20},
+		{Type: TypePush, ID: 16, CID: testCID(t)},
 	}
 }
 
@@ -163,5 +165,27 @@ func TestEndpointCaps(t *testing.T) {
 	// A length running past the frame is refused.
 	if _, err := Decode([]byte{byte(TypeEndpointList), 1, 1, 5, 'h', 't'}); !errors.Is(err, ErrMalformed) {
 		t.Fatalf("overlong URL: %v", err)
+	}
+}
+
+// A PUSH must end exactly after its budget; a GET exactly after its CID.
+func TestPushFraming(t *testing.T) {
+	frame, err := AppendFrame(nil, &Message{Type: TypePush, ID: 1, CID: testCID(t), Budget: 300})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := bodyOf(t, frame)
+	if _, err := Decode(append(body, 0)); !errors.Is(err, ErrMalformed) {
+		t.Fatalf("trailing byte after the budget accepted: %v", err)
+	}
+	if _, err := Decode(body[:len(body)-1]); !errors.Is(err, ErrMalformed) {
+		t.Fatalf("push without its whole budget accepted: %v", err)
+	}
+	get, _ := AppendFrame(nil, &Message{Type: TypeGet, ID: 1, CID: testCID(t)})
+	if _, err := Decode(append(bodyOf(t, get), 0)); !errors.Is(err, ErrMalformed) {
+		t.Fatalf("trailing byte after a GET's CID accepted: %v", err)
+	}
+	if _, err := AppendFrame(nil, &Message{Type: TypePush}); !errors.Is(err, ErrMalformed) {
+		t.Fatalf("push without a root encoded: %v", err)
 	}
 }

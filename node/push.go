@@ -1,0 +1,268 @@
+package node
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/ipfs/go-cid"
+	"github.com/libp2p/go-libp2p/core/network"
+
+	"github.com/swarm-project/swarm/chunker/manifest"
+	"github.com/swarm-project/swarm/node/wire"
+	"github.com/swarm-project/swarm/swarm/fetch"
+)
+
+// A download asks its first peer to push the first chunks of the root
+// together with the manifest request (PUSH, docs/spec/chunk-protocol.md):
+// they arrive in the round trip that otherwise carries only the manifest,
+// and the first chunk requests, which can go out only once the manifest is
+// read, find the pipe already full.
+const (
+	// pushBudget is how many chunk bytes a download asks to be pushed: a
+	// few of the default 1 MiB chunks, about one bandwidth-delay product
+	// at 100 Mbit/s and 300 ms, and all of a small file.
+	pushBudget = 4 << 20
+	// maxPushBytes caps what a responder pushes, whatever was asked.
+	maxPushBytes = 16 << 20
+)
+
+// errPushOver is what a pushed chunk gets when the push ended without it.
+var errPushOver = fmt.Errorf("%w: not pushed", fetch.ErrNotHave)
+
+// pushPlan is the chunk prefix a push of budget bytes covers: the longest
+// prefix of the manifest's chunk list (entries in order, chunks in order)
+// whose sizes add up to at most budget. Both ends compute it.
+func pushPlan(m *manifest.Manifest, budget uint64) []cid.Cid {
+	var plan []cid.Cid
+	total := uint64(0)
+	cs := int64(m.ChunkSize)
+	for _, e := range m.Entries {
+		for i, c := range e.Chunks {
+			size := uint64(min(cs, e.Size-int64(i)*cs))
+			if total+size > budget {
+				return plan
+			}
+			total += size
+			plan = append(plan, c)
+		}
+	}
+	return plan
+}
+
+// singleBlockManifest decodes root from the store only if the manifest is
+// one block: a push is worth a round trip on small content, and decoding
+// a large manifest for every PUSH a peer sends would be a cheap way to
+// load this node.
+func (cs *chunkServer) singleBlockManifest(ctx context.Context, root cid.Cid) (*manifest.Manifest, error) {
+	return manifest.Decode(ctx, root, func(ctx context.Context, c cid.Cid) ([]byte, error) {
+		if !c.Equals(root) {
+			return nil, errors.New("manifest has more than one block")
+		}
+		return cs.store.GetBlock(ctx, c)
+	})
+}
+
+// push answers PUSH: the planned chunks this node holds, in order, each a
+// BLOCK whose id is its index in the chunk list, then the end of the
+// stream. Nothing is pushed for a root it cannot decode from one block.
+func (cs *chunkServer) push(s network.Stream, req wire.Message) error {
+	m, err := cs.singleBlockManifest(cs.ctx, req.CID)
+	if err != nil {
+		cs.log.Debug("nothing to push", "root", req.CID, "err", err)
+		return nil
+	}
+	var out []byte
+	for i, c := range pushPlan(m, min(req.Budget, maxPushBytes)) {
+		reply := cs.answer(wire.Message{Type: wire.TypeGet, ID: uint64(i), CID: c})
+		if reply.Type != wire.TypeBlock {
+			continue // not held (a partial holder): the downloader asks elsewhere
+		}
+		if out, err = cs.write(s, out, &reply); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// pushSource is a fetch source for the chunks a peer pushes: a reader
+// goroutine stores them as they come; Fetch waits for one, and fails with
+// ErrNotHave once the push has passed it or ended without it. It holds at
+// most a push budget of data.
+type pushSource struct {
+	peer *peerSource
+	stop context.CancelFunc
+	done chan struct{} // the reader exited
+
+	mu      sync.Mutex
+	index   map[cid.Cid]uint64 // planned chunks, set by bind
+	planned int
+	got     map[uint64][]byte // arrived, not yet taken
+	next    uint64            // every index below is in got, taken or skipped
+	ended   bool
+	changed chan struct{} // closed and replaced when got, next or ended change
+}
+
+// startPush asks ps to push the first pushBudget bytes of root's chunks.
+// It sends the request at once, without waiting for an answer.
+func startPush(ctx context.Context, root cid.Cid, ps *peerSource) *pushSource {
+	ctx, cancel := context.WithCancel(ctx)
+	p := &pushSource{peer: ps, stop: cancel, done: make(chan struct{}),
+		got: map[uint64][]byte{}, changed: make(chan struct{})}
+	go p.read(ctx, root)
+	return p
+}
+
+func (p *pushSource) Name() string { return "push from " + p.peer.Name() }
+
+// bind tells the source which chunks the push covers, once the manifest
+// is read.
+func (p *pushSource) bind(m *manifest.Manifest) {
+	plan := pushPlan(m, pushBudget)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.planned = len(plan)
+	p.index = make(map[cid.Cid]uint64, len(plan))
+	for i, c := range plan {
+		if _, dup := p.index[c]; !dup {
+			p.index[c] = uint64(i)
+		}
+	}
+}
+
+// Have says the source holds the planned chunks and will hold no more.
+func (p *pushSource) Have(context.Context) (func(int) bool, bool, error) {
+	p.mu.Lock()
+	n := p.planned
+	p.mu.Unlock()
+	return func(i int) bool { return i < n }, false, nil
+}
+
+// Fetch returns chunk c once pushed.
+func (p *pushSource) Fetch(ctx context.Context, c cid.Cid) ([]byte, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	i, ok := p.index[c]
+	if !ok {
+		return nil, fmt.Errorf("%s: %w", c, errPushOver)
+	}
+	for {
+		if data, ok := p.got[i]; ok {
+			delete(p.got, i)
+			return data, nil
+		}
+		if p.ended || p.next > i {
+			return nil, fmt.Errorf("%s: %w", c, errPushOver)
+		}
+		ch := p.changed
+		p.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+		}
+		p.mu.Lock()
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// read sends the request and stores what comes back until the responder
+// ends the stream, breaks the protocol, or ctx ends.
+func (p *pushSource) read(ctx context.Context, root cid.Cid) {
+	defer close(p.done)
+	defer p.end()
+	s, err := openChunkStream(ctx, p.peer.h, p.peer.peer)
+	if err != nil {
+		return
+	}
+	defer func() { _ = s.Reset() }()
+	stop := context.AfterFunc(ctx, func() { _ = s.SetDeadline(time.Now()) })
+	defer stop()
+	req, err := wire.AppendFrame(nil, &wire.Message{Type: wire.TypePush, CID: root, Budget: pushBudget})
+	if err != nil {
+		return
+	}
+	if _, err := s.Write(req); err != nil {
+		return
+	}
+	_ = s.CloseWrite()
+	_ = s.SetReadDeadline(time.Now().Add(idleTimeout))
+	r := bufio.NewReaderSize(s, 64<<10)
+	stored := 0
+	for {
+		body, err := wire.ReadFrame(r, nil)
+		if err != nil {
+			return // the end (io.EOF), or a peer that does not push
+		}
+		m, err := wire.Decode(body)
+		if err != nil || m.Type != wire.TypeBlock {
+			return // a peer that does not push answers otherwise, or resets
+		}
+		if stored += len(m.Data); stored > maxPushBytes || !p.store(m.ID, m.Data) {
+			return
+		}
+	}
+}
+
+// store keeps a pushed block; it reports false for one out of order.
+func (p *pushSource) store(i uint64, data []byte) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if i < p.next {
+		return false
+	}
+	p.got[i] = data
+	p.next = i + 1
+	p.signal()
+	return true
+}
+
+func (p *pushSource) end() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.ended = true
+	p.signal()
+}
+
+// signal wakes the waiting Fetches. Holds mu.
+func (p *pushSource) signal() {
+	close(p.changed)
+	p.changed = make(chan struct{})
+}
+
+// close stops the push and waits for its reader.
+func (p *pushSource) close() {
+	if p == nil {
+		return
+	}
+	p.stop()
+	<-p.done
+}
+
+// askPush asks the first peer to push the first chunks, unless the
+// download resumes (what it holds would likely be pushed again).
+func (n *Node) askPush(ctx context.Context, root cid.Cid, set *sourceSet, j *journal) *pushSource {
+	if len(set.peers) == 0 {
+		return nil
+	}
+	if done, err := j.Load(ctx); err != nil || len(done) > 0 {
+		return nil
+	}
+	return startPush(ctx, root, set.peers[0])
+}
+
+// withPush puts the push source second, after the local store: the
+// scheduler gives the chunks it holds to it, since the peers hold rarer
+// ones (chunks only they have).
+func withPush(srcs []fetch.Source, p *pushSource, m *manifest.Manifest) []fetch.Source {
+	if p == nil {
+		return srcs
+	}
+	p.bind(m)
+	return slices.Insert(srcs, min(1, len(srcs)), fetch.Source(p))
+}
