@@ -84,6 +84,7 @@ func (n *Node) Get(ctx context.Context, req apitype.GetRequest, progress func(ap
 		Progress:  func(p fetch.Progress) { report(toAPIProgress(p)) },
 		Committed: func(w []fetch.WrittenChunk) { n.servePartial(ctx, root, w) },
 		Corrupt:   func(s fetch.Source, err error) { n.rememberCorrupt(ctx, s, err) },
+		Started:   push.started(),
 	})
 	out := toGetResult(root, res)
 	out.Sources = append(out.Sources, set.skippedStats()...)

@@ -94,9 +94,10 @@ func (cs *chunkServer) push(s network.Stream, req wire.Message) error {
 // ErrNotHave once the push has passed it or ended without it. It holds at
 // most a push budget of data.
 type pushSource struct {
-	peer *peerSource
-	stop context.CancelFunc
-	done chan struct{} // the reader exited
+	peer  *peerSource
+	asked time.Time // when the push was asked for: the download's first request
+	stop  context.CancelFunc
+	done  chan struct{} // the reader exited
 
 	mu      sync.Mutex
 	index   map[cid.Cid]uint64 // planned chunks, set by bind
@@ -111,7 +112,7 @@ type pushSource struct {
 // It sends the request at once, without waiting for an answer.
 func startPush(ctx context.Context, root cid.Cid, ps *peerSource) *pushSource {
 	ctx, cancel := context.WithCancel(ctx)
-	p := &pushSource{peer: ps, stop: cancel, done: make(chan struct{}),
+	p := &pushSource{peer: ps, asked: time.Now(), stop: cancel, done: make(chan struct{}),
 		got: map[uint64][]byte{}, changed: make(chan struct{})}
 	go p.read(ctx, root)
 	return p
@@ -265,4 +266,13 @@ func withPush(srcs []fetch.Source, p *pushSource, m *manifest.Manifest) []fetch.
 	}
 	p.bind(m)
 	return slices.Insert(srcs, min(1, len(srcs)), fetch.Source(p))
+}
+
+// started is when the download's first chunk was asked for: the push's
+// request if there is one, else zero (the fetch engine's own start).
+func (p *pushSource) started() time.Time {
+	if p == nil {
+		return time.Time{}
+	}
+	return p.asked
 }

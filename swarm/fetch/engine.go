@@ -1,6 +1,7 @@
 package fetch
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -41,7 +42,7 @@ func newEngine(cfg Config, l *layout, done []uint64) *engine {
 	e := &engine{
 		cfg:          cfg,
 		l:            l,
-		started:      time.Now(),
+		started:      cmp.Or(cfg.Started, time.Now()),
 		total:        cfg.Manifest.TotalSize(),
 		sched:        swarm.New(len(l.refs), done),
 		changed:      make(chan struct{}),

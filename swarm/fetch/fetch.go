@@ -76,6 +76,10 @@ type Config struct {
 	// it for later downloads. Called from the source's request goroutine,
 	// without the engine's lock.
 	Corrupt func(src Source, err error)
+	// Started, if set, is when the first chunk was asked for, before Run
+	// (a push requested with the manifest): elapsed time and goodput count
+	// from it rather than from Run's start.
+	Started time.Time
 	// Committed, if set, is told which verified chunks are now durable in
 	// the partial files, so the node can serve them to other downloaders
 	// before its own download ends. Called from one goroutine.

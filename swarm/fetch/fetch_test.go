@@ -322,3 +322,19 @@ func TestCorruptReportedOnce(t *testing.T) {
 		t.Fatalf("told of %v, want the liar once", told)
 	}
 }
+
+// A download whose first chunk was asked for before Run (a push sent with
+// the manifest request) counts its time from then.
+func TestElapsedCountsFromStarted(t *testing.T) {
+	m, blocks, _ := testTree(t)
+	src := &memSource{name: "mem", blocks: blocks}
+	started := time.Now().Add(-time.Hour)
+	res, err := Run(context.Background(), Config{Manifest: m, Dest: filepath.Join(t.TempDir(), "out"),
+		Sources: []Source{src}, Journal: &memJournal{}, Started: started})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Duration < time.Hour {
+		t.Fatalf("duration %v, want from Started (an hour ago)", res.Duration)
+	}
+}
