@@ -209,7 +209,7 @@ type Session struct {
 	Remote       string  `json:"remote"`
 	Policy       string  `json:"policy"`
 	Mode         string  `json:"mode"`
-	RateMbps     float64 `json:"rate_mbps"` // pacing rate of what this node sends
+	RateMbps     float64 `json:"rate_mbps"` // pacing rate of what this node sends, datagrams (swarmrc headers included)
 	RTTms        float64 `json:"rtt_ms"`
 	BaseRTTms    float64 `json:"base_rtt_ms"`
 	Loss         float64 `json:"loss"`           // smoothed loss rate seen by the controller

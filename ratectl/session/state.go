@@ -122,7 +122,7 @@ const (
 func (s *loopState) init(c *Conn) {
 	s.c = c
 	cfg := c.cfg
-	ctl, err := ratectl.New(cfg.Rate)
+	ctl, err := ratectl.New(dataRates(cfg.Rate, cfg.MaxDatagram))
 	if err != nil {
 		panic(err) // validated in Config.withDefaults
 	}
