@@ -19,24 +19,36 @@ import (
 
 // A download asks its first peer to push the first chunks of the root
 // together with the manifest request (PUSH, docs/spec/chunk-protocol.md):
-// they arrive in the round trip that otherwise carries only the manifest,
-// and the first chunk requests, which can go out only once the manifest is
-// read, find the pipe already full.
+// they arrive in the round trip that otherwise carries only the manifest.
+// A sender's startup is slow (its first round trips carry tens of
+// kilobytes), so one default-size chunk fills them; a file of one chunk
+// arrives a round trip sooner.
 const (
-	// pushBudget is how many chunk bytes a download asks to be pushed: a
-	// few of the default 1 MiB chunks, about one bandwidth-delay product
-	// at 100 Mbit/s and 300 ms, and all of a small file.
-	pushBudget = 4 << 20
+	// pushBudget is how many chunk bytes a download asks to be pushed:
+	// one default-size chunk. The first chunk requests go out a round trip
+	// later, and a pushed chunk a peer also asks for would cross the
+	// network twice, so more is not better.
+	pushBudget = 1 << 20
 	// maxPushBytes caps what a responder pushes, whatever was asked.
-	maxPushBytes = 16 << 20
+	maxPushBytes = 4 << 20
+	// maxPushChunks caps the plan (spec: 16 chunks), so a push of many
+	// tiny files costs a responder at most that many reads.
+	maxPushChunks = 16
+	// pushIdle ends a push that sends nothing for this long; its chunks
+	// then go to the peers. A responder pushes at once or not at all.
+	pushIdle = 5 * time.Second
 )
 
 // errPushOver is what a pushed chunk gets when the push ended without it.
 var errPushOver = fmt.Errorf("%w: not pushed", fetch.ErrNotHave)
 
+// errPushBroken ends a push that broke the protocol.
+var errPushBroken = errors.New("push: protocol violation")
+
 // pushPlan is the chunk prefix a push of budget bytes covers: the longest
 // prefix of the manifest's chunk list (entries in order, chunks in order)
-// whose sizes add up to at most budget. Both ends compute it.
+// of at most maxPushChunks chunks whose sizes add up to at most budget.
+// Both ends compute it.
 func pushPlan(m *manifest.Manifest, budget uint64) []cid.Cid {
 	var plan []cid.Cid
 	total := uint64(0)
@@ -44,7 +56,7 @@ func pushPlan(m *manifest.Manifest, budget uint64) []cid.Cid {
 	for _, e := range m.Entries {
 		for i, c := range e.Chunks {
 			size := uint64(min(cs, e.Size-int64(i)*cs))
-			if total+size > budget {
+			if total+size > budget || len(plan) == maxPushChunks {
 				return plan
 			}
 			total += size
@@ -70,6 +82,7 @@ func (cs *chunkServer) singleBlockManifest(ctx context.Context, root cid.Cid) (*
 // push answers PUSH: the planned chunks this node holds, in order, each a
 // BLOCK whose id is its index in the chunk list, then the end of the
 // stream. Nothing is pushed for a root it cannot decode from one block.
+// A write that fails (the requester reset the stream) ends it.
 func (cs *chunkServer) push(s network.Stream, req wire.Message) error {
 	m, err := cs.singleBlockManifest(cs.ctx, req.CID)
 	if err != nil {
@@ -173,7 +186,8 @@ func (p *pushSource) Fetch(ctx context.Context, c cid.Cid) ([]byte, error) {
 }
 
 // read sends the request and stores what comes back until the responder
-// ends the stream, breaks the protocol, or ctx ends.
+// ends the stream, breaks the protocol, goes quiet for pushIdle, or ctx
+// ends.
 func (p *pushSource) read(ctx context.Context, root cid.Cid) {
 	defer close(p.done)
 	defer p.end()
@@ -182,6 +196,7 @@ func (p *pushSource) read(ctx context.Context, root cid.Cid) {
 		return
 	}
 	defer func() { _ = s.Reset() }()
+	_ = s.SetReadDeadline(time.Now().Add(pushIdle))
 	stop := context.AfterFunc(ctx, func() { _ = s.SetDeadline(time.Now()) })
 	defer stop()
 	req, err := wire.AppendFrame(nil, &wire.Message{Type: wire.TypePush, CID: root, Budget: pushBudget})
@@ -192,35 +207,58 @@ func (p *pushSource) read(ctx context.Context, root cid.Cid) {
 		return
 	}
 	_ = s.CloseWrite()
-	_ = s.SetReadDeadline(time.Now().Add(idleTimeout))
-	r := bufio.NewReaderSize(s, 64<<10)
-	stored := 0
+	r := bufio.NewReaderSize(&idleReader{s: s, ctx: ctx, idle: pushIdle}, 64<<10)
+	left := uint64(pushBudget)
 	for {
-		body, err := wire.ReadFrame(r, nil)
+		// A frame is a type byte, an id of at most 10 bytes and the data.
+		body, err := wire.ReadFrameMax(r, nil, left+11)
 		if err != nil {
-			return // the end (io.EOF), or a peer that does not push
+			return // the end (io.EOF), silence, or a peer that does not push
 		}
 		m, err := wire.Decode(body)
-		if err != nil || m.Type != wire.TypeBlock {
+		if err != nil || m.Type != wire.TypeBlock || len(m.Data) == 0 || uint64(len(m.Data)) > left {
 			return // a peer that does not push answers otherwise, or resets
 		}
-		if stored += len(m.Data); stored > maxPushBytes || !p.store(m.ID, m.Data) {
+		left -= uint64(len(m.Data))
+		if p.store(m.ID, m.Data) != nil {
 			return
 		}
 	}
 }
 
-// store keeps a pushed block; it reports false for one out of order.
-func (p *pushSource) store(i uint64, data []byte) bool {
+// idleReader extends the stream's read deadline before each read while
+// ctx lasts, so the deadline measures silence. Once ctx ends it stops, and
+// the deadline set on cancellation holds.
+type idleReader struct {
+	s    network.Stream
+	ctx  context.Context
+	idle time.Duration
+}
+
+func (r *idleReader) Read(b []byte) (int, error) {
+	if err := r.ctx.Err(); err != nil {
+		return 0, err
+	}
+	_ = r.s.SetReadDeadline(time.Now().Add(r.idle))
+	if err := r.ctx.Err(); err != nil {
+		_ = r.s.SetReadDeadline(time.Now()) // cancelled meanwhile: undo the extension
+		return 0, err
+	}
+	return r.s.Read(b)
+}
+
+// store keeps a pushed block. An index out of order or outside the plan
+// (at most maxPushChunks, or the bound plan) breaks the protocol.
+func (p *pushSource) store(i uint64, data []byte) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if i < p.next {
-		return false
+	if i < p.next || i >= maxPushChunks || p.index != nil && i >= uint64(p.planned) {
+		return errPushBroken
 	}
 	p.got[i] = data
 	p.next = i + 1
 	p.signal()
-	return true
+	return nil
 }
 
 func (p *pushSource) end() {
@@ -246,12 +284,17 @@ func (p *pushSource) close() {
 }
 
 // askPush asks the first peer to push the first chunks, unless the
-// download resumes (what it holds would likely be pushed again).
+// download resumes (what it holds would likely be pushed again) or the
+// manifest is here already (there is no round trip to fill, and the
+// content may be too).
 func (n *Node) askPush(ctx context.Context, root cid.Cid, set *sourceSet, j *journal) *pushSource {
 	if len(set.peers) == 0 {
 		return nil
 	}
 	if done, err := j.Load(ctx); err != nil || len(done) > 0 {
+		return nil
+	}
+	if _, err := n.store.GetBlock(ctx, root); err == nil {
 		return nil
 	}
 	return startPush(ctx, root, set.peers[0])

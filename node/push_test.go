@@ -1,20 +1,27 @@
 package node_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/network"
 
 	"github.com/swarm-project/swarm/node/apitype"
 	"github.com/swarm-project/swarm/node/nodetest"
+	"github.com/swarm-project/swarm/node/wire"
 )
 
 // pushBudgetChunks is how many default-size chunks a push covers (node's
-// pushBudget is 4 MiB).
-const pushBudgetChunks = 4
+// pushBudget is 1 MiB).
+const pushBudgetChunks = 1
 
 // pushStat returns the download's push source, if it had one.
 func pushStat(res *apitype.GetResult) (apitype.SourceStat, bool) {
@@ -30,7 +37,7 @@ func pushStat(res *apitype.GetResult) (apitype.SourceStat, bool) {
 // manifest: they come from the push source, and the file is whole.
 func TestFirstChunksArePushed(t *testing.T) {
 	a, b := nodetest.New(t), nodetest.New(t)
-	data := bytes.Repeat([]byte("pushed chunk bytes "), 500000) // 9.5 MB: 10 chunks, 4 of them pushed
+	data := bytes.Repeat([]byte("pushed chunk bytes "), 500000) // 9.5 MB: 10 chunks, the first pushed
 	f := filepath.Join(t.TempDir(), "f.bin")
 	if err := os.WriteFile(f, data, 0o644); err != nil {
 		t.Fatal(err)
@@ -79,5 +86,142 @@ func TestNoPushFromAnOlderPeer(t *testing.T) {
 	}
 	if ps, ok := pushStat(res); ok && ps.Chunks != 0 {
 		t.Fatalf("push source delivered %d chunks from a peer that does not push", ps.Chunks)
+	}
+}
+
+// getFrom downloads root from the peers at addrs into a fresh directory.
+func getFrom(t *testing.T, root string, addrs ...string) (*apitype.GetResult, string) {
+	t.Helper()
+	dest := filepath.Join(t.TempDir(), "out")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	res, err := nodetest.New(t).Get(ctx, apitype.GetRequest{CID: root, Out: dest, Peers: addrs}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, dest
+}
+
+// A hostile first peer that answers PUSH with a flood of empty blocks
+// outside the plan has its push ended at the first: nothing of the flood
+// is kept (a version that stored every frame held 170 MiB for 10 MB of
+// them), and the download completes.
+func TestHostilePushFloodIsRefused(t *testing.T) {
+	files := map[string][]byte{"f": bytes.Repeat([]byte("flood "), 50000)}
+	root, blocks := nodetest.Content(t, "ds", files, 64<<10)
+	p := nodetest.NewPeer(t, blocks)
+	pushed := make(chan struct{})
+	p.OnPush(func(s network.Stream, req wire.Message) {
+		defer close(pushed)
+		w := bufio.NewWriterSize(s, 1<<20)
+		for i := range uint64(2_000_000) {
+			if _, err := w.Write(wire.AppendBlockHeader(nil, i+1000, 0)); err != nil {
+				return // reset by the downloader
+			}
+		}
+		_ = w.Flush()
+		time.Sleep(time.Second) // hold the stream open while the heap is read
+		_ = s.Close()
+	})
+	gate := make(chan struct{})
+	p.PauseAfter(1, gate) // the manifest, then hold the chunk requests
+	b := nodetest.New(t)
+	before := heapMiB()
+	dest := filepath.Join(t.TempDir(), "out")
+	done := make(chan error, 1)
+	go func() {
+		res, err := b.Get(context.Background(), apitype.GetRequest{CID: root.String(), Out: dest, Peers: []string{p.Addr()}}, nil)
+		if err == nil {
+			if ps, ok := pushStat(res); !ok || ps.Chunks != 0 {
+				err = fmt.Errorf("push source %+v, want present with nothing", ps)
+			}
+		}
+		done <- err
+	}()
+	<-pushed
+	time.Sleep(200 * time.Millisecond)
+	grew := heapMiB() - before
+	close(gate)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(dest, "f")); !bytes.Equal(got, files["f"]) {
+		t.Fatal("output differs")
+	}
+	if grew > 48 {
+		t.Fatalf("the heap grew %.0f MiB during a flood of empty pushed blocks", grew)
+	}
+	t.Logf("heap grew %.1f MiB during the flood", grew)
+}
+
+func heapMiB() float64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return float64(ms.HeapAlloc) / (1 << 20)
+}
+
+// A first peer that accepts PUSH and never sends does not hold the
+// download: the peers' requests take the planned chunk.
+func TestSilentPushDoesNotHoldTheDownload(t *testing.T) {
+	files := map[string][]byte{"f": bytes.Repeat([]byte("silent "), 50000)}
+	root, blocks := nodetest.Content(t, "ds", files, 64<<10)
+	p := nodetest.NewPeer(t, blocks)
+	quit := make(chan struct{})
+	defer close(quit)
+	p.OnPush(func(s network.Stream, req wire.Message) { <-quit; _ = s.Reset() })
+	res, dest := getFrom(t, root.String(), p.Addr())
+	if got, _ := os.ReadFile(filepath.Join(dest, "f")); !bytes.Equal(got, files["f"]) {
+		t.Fatal("output differs")
+	}
+	if ps, _ := pushStat(res); ps.Chunks != 0 {
+		t.Fatalf("a silent push delivered %d chunks", ps.Chunks)
+	}
+}
+
+// A push of corrupt bytes is caught like a GET's: the push source is
+// dropped, the peer is banned for later downloads, and the file is whole.
+func TestCorruptPushIsCaught(t *testing.T) {
+	files := map[string][]byte{"f": bytes.Repeat([]byte("corrupt push "), 40000)}
+	root, blocks := nodetest.Content(t, "ds", files, 64<<10)
+	p := nodetest.NewPeer(t, blocks)
+	p.OnPush(func(s network.Stream, req wire.Message) {
+		defer s.Close()
+		frame, _ := wire.AppendFrame(nil, &wire.Message{Type: wire.TypeBlock, ID: 0, Data: bytes.Repeat([]byte{7}, 64<<10)})
+		_, _ = s.Write(frame)
+	})
+	b := nodetest.New(t)
+	dest := filepath.Join(t.TempDir(), "out")
+	res, err := b.Get(context.Background(), apitype.GetRequest{CID: root.String(), Out: dest, Peers: []string{p.Addr()}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(dest, "f")); !bytes.Equal(got, files["f"]) {
+		t.Fatal("output differs")
+	}
+	if ps, _ := pushStat(res); !strings.Contains(ps.Dropped, "corrupt") {
+		t.Fatalf("corrupt push not dropped: %+v", res.Sources)
+	}
+	bans, err := b.Bans(context.Background())
+	if err != nil || len(bans) != 1 || bans[0].Peer != p.Host.ID().String() {
+		t.Fatalf("bans %+v, %v: want the pusher", bans, err)
+	}
+}
+
+// A node that has the manifest already asks for no push: there is no
+// round trip to fill, and it may hold the content too.
+func TestNoPushWhenTheManifestIsLocal(t *testing.T) {
+	a, b := nodetest.New(t), nodetest.New(t)
+	src, root := addTree(t, a)
+	for i, wantPush := range []bool{true, false} {
+		dest := filepath.Join(t.TempDir(), "copy")
+		res, err := b.Get(context.Background(), apitype.GetRequest{CID: root, Out: dest, Peers: []string{nodetest.Addr(t, a)}}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nodetest.SameTree(t, src, dest)
+		if _, pushed := pushStat(res); pushed != wantPush {
+			t.Fatalf("get %d: push source present %v, want %v: %+v", i+1, pushed, wantPush, res.Sources)
+		}
 	}
 }

@@ -34,6 +34,7 @@ type Peer struct {
 	hold    time.Duration // HoldUntilHave's bound
 	asked   chan struct{} // closed by the first have query
 	askOnce sync.Once
+	onPush  func(s network.Stream, req wire.Message)
 
 	Served atomic.Int64 // blocks answered with data
 	// Unasked counts replies HoldUntilHave sent without a have query.
@@ -77,6 +78,15 @@ func (p *Peer) SetEndpoints(urls []string) { p.mu.Lock(); p.urls = urls; p.mu.Un
 // Unasked: a download that sends its have query only after the manifest
 // arrived finds every reply late.
 func (p *Peer) HoldUntilHave(max time.Duration) { p.mu.Lock(); p.hold = max; p.mu.Unlock() }
+
+// OnPush makes f answer PUSH requests (a hostile or unusual pusher); f
+// owns the stream. Without it the peer resets PUSH streams, as a node from
+// before PUSH does.
+func (p *Peer) OnPush(f func(s network.Stream, req wire.Message)) {
+	p.mu.Lock()
+	p.onPush = f
+	p.mu.Unlock()
+}
 
 // Put adds or replaces a block (a test may plant a hostile manifest).
 func (p *Peer) Put(c cid.Cid, data []byte) { p.mu.Lock(); p.blocks[c] = data; p.mu.Unlock() }
@@ -134,6 +144,15 @@ func (p *Peer) handle(s network.Stream) {
 			return
 		}
 		req, err := wire.Decode(body)
+		if err == nil && req.Type == wire.TypePush {
+			p.mu.Lock()
+			f := p.onPush
+			p.mu.Unlock()
+			if f != nil {
+				f(s, req)
+				return
+			}
+		}
 		if err != nil || req.Type == wire.TypePush {
 			_ = s.Reset() // as a node from before PUSH does
 			return
