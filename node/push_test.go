@@ -12,8 +12,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ipfs/go-cid"
 	"github.com/libp2p/go-libp2p/core/network"
 
+	"github.com/swarm-project/swarm/node"
 	"github.com/swarm-project/swarm/node/apitype"
 	"github.com/swarm-project/swarm/node/nodetest"
 	"github.com/swarm-project/swarm/node/wire"
@@ -70,15 +72,7 @@ func TestNoPushFromAnOlderPeer(t *testing.T) {
 	files := map[string][]byte{"f": bytes.Repeat([]byte("older peer "), 30000)}
 	root, blocks := nodetest.Content(t, "ds", files, 64<<10)
 	p := nodetest.NewPeer(t, blocks)
-	b := nodetest.New(t)
-	dest := filepath.Join(t.TempDir(), "out")
-	res, err := b.Get(context.Background(), apitype.GetRequest{CID: root.String(), Out: dest, Peers: []string{p.Addr()}}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got, _ := os.ReadFile(filepath.Join(dest, "f")); !bytes.Equal(got, files["f"]) {
-		t.Fatal("output differs")
-	}
+	res := getWhole(t, nodetest.New(t), root, files["f"], p.Addr())
 	for _, s := range res.Sources {
 		if s.Dropped != "" {
 			t.Fatalf("a source was dropped: %+v", res.Sources)
@@ -89,17 +83,21 @@ func TestNoPushFromAnOlderPeer(t *testing.T) {
 	}
 }
 
-// getFrom downloads root from the peers at addrs into a fresh directory.
-func getFrom(t *testing.T, root string, addrs ...string) (*apitype.GetResult, string) {
+// getWhole downloads root from the peers at addrs with b, into a fresh
+// directory, and checks that its file "f" is want.
+func getWhole(t *testing.T, b *node.Node, root cid.Cid, want []byte, addrs ...string) *apitype.GetResult {
 	t.Helper()
 	dest := filepath.Join(t.TempDir(), "out")
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	res, err := nodetest.New(t).Get(ctx, apitype.GetRequest{CID: root, Out: dest, Peers: addrs}, nil)
+	res, err := b.Get(ctx, apitype.GetRequest{CID: root.String(), Out: dest, Peers: addrs}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return res, dest
+	if got, _ := os.ReadFile(filepath.Join(dest, "f")); !bytes.Equal(got, want) {
+		t.Fatal("output differs")
+	}
+	return res
 }
 
 // A hostile first peer that answers PUSH with a flood of empty blocks
@@ -170,10 +168,7 @@ func TestSilentPushDoesNotHoldTheDownload(t *testing.T) {
 	quit := make(chan struct{})
 	defer close(quit)
 	p.OnPush(func(s network.Stream, req wire.Message) { <-quit; _ = s.Reset() })
-	res, dest := getFrom(t, root.String(), p.Addr())
-	if got, _ := os.ReadFile(filepath.Join(dest, "f")); !bytes.Equal(got, files["f"]) {
-		t.Fatal("output differs")
-	}
+	res := getWhole(t, nodetest.New(t), root, files["f"], p.Addr())
 	if ps, _ := pushStat(res); ps.Chunks != 0 {
 		t.Fatalf("a silent push delivered %d chunks", ps.Chunks)
 	}
@@ -191,14 +186,7 @@ func TestCorruptPushIsCaught(t *testing.T) {
 		_, _ = s.Write(frame)
 	})
 	b := nodetest.New(t)
-	dest := filepath.Join(t.TempDir(), "out")
-	res, err := b.Get(context.Background(), apitype.GetRequest{CID: root.String(), Out: dest, Peers: []string{p.Addr()}}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got, _ := os.ReadFile(filepath.Join(dest, "f")); !bytes.Equal(got, files["f"]) {
-		t.Fatal("output differs")
-	}
+	res := getWhole(t, b, root, files["f"], p.Addr())
 	if ps, _ := pushStat(res); !strings.Contains(ps.Dropped, "corrupt") {
 		t.Fatalf("corrupt push not dropped: %+v", res.Sources)
 	}
