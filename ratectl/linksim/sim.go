@@ -19,6 +19,11 @@ type Link struct {
 	// returned, before the one sent ahead of it, as the WAN lab's links
 	// (bench/linkem) and any FIFO path do. Jitter must not exceed RTT/2.
 	Jitter time.Duration
+	// StallEvery and StallFor model a busy receiving host: at random
+	// moments, StallEvery apart on average, it stops taking packets for
+	// StallFor, and those that arrive meanwhile are taken, in order, when
+	// it resumes (a descheduled process, a CPU shared with other work).
+	StallEvery, StallFor time.Duration
 }
 
 // BDP returns the link's bandwidth-delay product in bytes.
@@ -52,6 +57,7 @@ type Sim struct {
 	jit     *rand.Rand // jitter draws, apart so that loss stays as without
 	now     time.Time
 	lastArr time.Time // when the last packet reached the receiver (jitter)
+	stallAt time.Time // start of the next receiver stall (StallEvery)
 	lastDep time.Time // when the last accepted packet leaves the bottleneck
 	flows   []*flow
 	measure time.Time // deliveries before this are not counted
@@ -210,7 +216,31 @@ func (s *Sim) send(f *flow) {
 		s.lastArr = arr
 		back += s.jitter()
 	}
+	arr = s.stall(arr)
 	f.notify(notice{at: arr.Add(back), p: p, lost: lost})
+}
+
+// stall delays an arrival at arr to the end of the receiver's stall it
+// falls in, if any.
+func (s *Sim) stall(arr time.Time) time.Time {
+	if s.link.StallEvery <= 0 {
+		return arr
+	}
+	if s.stallAt.IsZero() {
+		s.stallAt = Epoch.Add(s.stallGap())
+	}
+	for !arr.Before(s.stallAt.Add(s.link.StallFor)) {
+		s.stallAt = s.stallAt.Add(s.link.StallFor + s.stallGap())
+	}
+	if arr.Before(s.stallAt) {
+		return arr
+	}
+	return s.stallAt.Add(s.link.StallFor)
+}
+
+// stallGap draws the time to the next stall (exponential).
+func (s *Sim) stallGap() time.Duration {
+	return time.Duration(s.jit.ExpFloat64() * float64(s.link.StallEvery))
 }
 
 // jitter draws one direction's jitter.

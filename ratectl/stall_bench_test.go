@@ -1,0 +1,50 @@
+package ratectl_test
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/swarm-project/swarm/ratectl"
+	"github.com/swarm-project/swarm/ratectl/linksim"
+)
+
+// BenchmarkHostStalls reports fair's share of the goodput ceiling and its
+// 95th-percentile queueing delay over 20 s alone on a path without jitter
+// whose receiving host stalls now and then (linksim.Link.StallEvery): what
+// a busy machine does to a flow's RTT samples. Run with
+//
+//	go test -run '^$' -bench HostStalls -benchtime 1x -v ./ratectl/
+func BenchmarkHostStalls(b *testing.B) {
+	for range b.N {
+		for _, c := range []struct {
+			name string
+			mbps float64
+			rtt  time.Duration
+			loss float64
+		}{
+			{"100M-100ms-1%", 100, 100 * time.Millisecond, 0.01},
+			{"500M-100ms-1%", 500, 100 * time.Millisecond, 0.01},
+		} {
+			for _, st := range []time.Duration{0, 2 * time.Millisecond, 5 * time.Millisecond, 10 * time.Millisecond} {
+				l := linksim.Link{Rate: ratectl.Mbps(c.mbps), RTT: c.rtt, Loss: c.loss, Seed: 1,
+					StallEvery: 100 * time.Millisecond, StallFor: st}
+				if st == 0 {
+					l.StallEvery = 0
+				}
+				l.Buffer = int(l.Rate / 10)
+				sim := linksim.New(l)
+				ctl := newCtl(b, ratectl.Config{Policy: ratectl.Fair})
+				sim.Add(linksim.NewRateFlow(ctl, simMSS), 0, 0)
+				sim.Run(20 * time.Second)
+				s := sim.Stats(0)
+				got := float64(s.Delivered) / (l.Rate * (1 - c.loss) * 20)
+				q := slices.Clone(s.QueueDelay)
+				slices.Sort(q)
+				p95 := q[len(q)*95/100]
+				b.Logf("%s stalls of %v every 100 ms: %.3f of the ceiling, p95 queue %v, jitter estimate %v",
+					c.name, st, got, p95.Round(100*time.Microsecond), ctl.Snapshot().Jitter.Round(100*time.Microsecond))
+			}
+		}
+	}
+}
