@@ -19,11 +19,13 @@ type Link struct {
 	// returned, before the one sent ahead of it, as the WAN lab's links
 	// (bench/linkem) and any FIFO path do. Jitter must not exceed RTT/2.
 	Jitter time.Duration
-	// StallEvery and StallFor model a busy receiving host: at random
-	// moments, StallEvery apart on average, it stops taking packets for
-	// StallFor, and those that arrive meanwhile are taken, in order, when
-	// it resumes (a descheduled process, a CPU shared with other work).
-	StallEvery, StallFor time.Duration
+	// PauseEvery and PauseFor model a bottleneck that pauses: at random
+	// moments, PauseEvery apart on average, it forwards nothing for
+	// PauseFor, then goes on where it stopped, so the packets queued
+	// meanwhile wait that much longer (the WAN lab's user-space emulator
+	// when descheduled on a busy machine; Wi-Fi contention; a busy
+	// virtual switch).
+	PauseEvery, PauseFor time.Duration
 }
 
 // BDP returns the link's bandwidth-delay product in bytes.
@@ -57,7 +59,7 @@ type Sim struct {
 	jit     *rand.Rand // jitter draws, apart so that loss stays as without
 	now     time.Time
 	lastArr time.Time // when the last packet reached the receiver (jitter)
-	stallAt time.Time // start of the next receiver stall (StallEvery)
+	pauseAt time.Time // start of the bottleneck's next pause (PauseEvery)
 	lastDep time.Time // when the last accepted packet leaves the bottleneck
 	flows   []*flow
 	measure time.Time // deliveries before this are not counted
@@ -182,7 +184,7 @@ func (s *Sim) send(f *flow) {
 	f.seq++
 	p := Packet{Seq: f.seq, Size: f.s.Send(s.now, f.seq), Sent: s.now}
 	counting := !s.now.Before(s.measure)
-	wait := max(0, s.lastDep.Sub(s.now))
+	wait := s.pause(later(s.now, s.lastDep)).Sub(s.now)
 	queued := int(wait.Seconds() * s.link.Rate)
 	service := time.Duration(float64(p.Size) / s.link.Rate * float64(time.Second))
 	oneWay := s.link.RTT / 2
@@ -216,31 +218,30 @@ func (s *Sim) send(f *flow) {
 		s.lastArr = arr
 		back += s.jitter()
 	}
-	arr = s.stall(arr)
 	f.notify(notice{at: arr.Add(back), p: p, lost: lost})
 }
 
-// stall delays an arrival at arr to the end of the receiver's stall it
-// falls in, if any.
-func (s *Sim) stall(arr time.Time) time.Time {
-	if s.link.StallEvery <= 0 {
-		return arr
+// pause returns when the bottleneck can start on a packet at t: t, or
+// the end of the pause t falls in. Calls must not go back in time.
+func (s *Sim) pause(t time.Time) time.Time {
+	if s.link.PauseEvery <= 0 {
+		return t
 	}
-	if s.stallAt.IsZero() {
-		s.stallAt = Epoch.Add(s.stallGap())
+	if s.pauseAt.IsZero() {
+		s.pauseAt = Epoch.Add(s.pauseGap())
 	}
-	for !arr.Before(s.stallAt.Add(s.link.StallFor)) {
-		s.stallAt = s.stallAt.Add(s.link.StallFor + s.stallGap())
+	for !t.Before(s.pauseAt.Add(s.link.PauseFor)) {
+		s.pauseAt = s.pauseAt.Add(s.link.PauseFor + s.pauseGap())
 	}
-	if arr.Before(s.stallAt) {
-		return arr
+	if t.Before(s.pauseAt) {
+		return t
 	}
-	return s.stallAt.Add(s.link.StallFor)
+	return s.pauseAt.Add(s.link.PauseFor)
 }
 
-// stallGap draws the time to the next stall (exponential).
-func (s *Sim) stallGap() time.Duration {
-	return time.Duration(s.jit.ExpFloat64() * float64(s.link.StallEvery))
+// pauseGap draws the time to the next pause (exponential).
+func (s *Sim) pauseGap() time.Duration {
+	return time.Duration(s.jit.ExpFloat64() * float64(s.link.PauseEvery))
 }
 
 // jitter draws one direction's jitter.

@@ -9,13 +9,14 @@ import (
 	"github.com/swarm-project/swarm/ratectl/linksim"
 )
 
-// BenchmarkHostStalls reports fair's share of the goodput ceiling and its
-// 95th-percentile queueing delay over 20 s alone on a path without jitter
-// whose receiving host stalls now and then (linksim.Link.StallEvery): what
-// a busy machine does to a flow's RTT samples. Run with
+// BenchmarkLinkPauses reports fair's share of the goodput ceiling, its
+// 95th-percentile queueing delay and its jitter estimate over 20 s alone
+// on a path without jitter whose bottleneck pauses now and then
+// (linksim.Link.PauseEvery), as the WAN lab's emulator does on a busy
+// machine. Run with
 //
-//	go test -run '^$' -bench HostStalls -benchtime 1x -v ./ratectl/
-func BenchmarkHostStalls(b *testing.B) {
+//	go test -run '^$' -bench LinkPauses -benchtime 1x -v ./ratectl/
+func BenchmarkLinkPauses(b *testing.B) {
 	for range b.N {
 		for _, c := range []struct {
 			name string
@@ -28,9 +29,9 @@ func BenchmarkHostStalls(b *testing.B) {
 		} {
 			for _, st := range []time.Duration{0, 2 * time.Millisecond, 5 * time.Millisecond, 10 * time.Millisecond} {
 				l := linksim.Link{Rate: ratectl.Mbps(c.mbps), RTT: c.rtt, Loss: c.loss, Seed: 1,
-					StallEvery: 100 * time.Millisecond, StallFor: st}
+					PauseEvery: 70 * time.Millisecond, PauseFor: st}
 				if st == 0 {
-					l.StallEvery = 0
+					l.PauseEvery = 0
 				}
 				l.Buffer = int(l.Rate / 10)
 				sim := linksim.New(l)
@@ -42,7 +43,7 @@ func BenchmarkHostStalls(b *testing.B) {
 				q := slices.Clone(s.QueueDelay)
 				slices.Sort(q)
 				p95 := q[len(q)*95/100]
-				b.Logf("%s stalls of %v every 100 ms: %.3f of the ceiling, p95 queue %v, jitter estimate %v",
+				b.Logf("%s pauses of %v every 70 ms: %.3f of the ceiling, p95 queue %v, jitter estimate %v",
 					c.name, st, got, p95.Round(100*time.Microsecond), ctl.Snapshot().Jitter.Round(100*time.Microsecond))
 			}
 		}
