@@ -65,7 +65,7 @@ func (a *adaptive) competeRound(now time.Time, q time.Duration) {
 		return
 	}
 	a.competeAvg += (a.rate - a.competeAvg) / 8
-	a.setRate(a.capToDelivery(a.rate+a.competeStep(), 2, a.cfg.MinRate))
+	a.setRate(a.capToDelivery(a.rate+a.competeStep(), 2, a.cfg.wire(a.cfg.MinRate)))
 }
 
 // competeStep is the compete mode's increase per round: the larger of

@@ -66,6 +66,11 @@ type Config struct {
 	// MSS is the payload size of a full packet, used for additive steps.
 	// 0 means DefaultMSS.
 	MSS int
+	// Header is what each full packet carries beyond MSS that the rates
+	// above leave out: with it, TargetRate and MinRate (not InitialRate)
+	// are rates of payload, and the controller paces whole packets at
+	// rate × (MSS+Header)/MSS, following MSS as SetMSS changes it.
+	Header int
 	// QueueDelay overrides the policy's queueing-delay target; 0 keeps the
 	// policy default (fair 10 ms, high 20 ms, low 5 ms).
 	QueueDelay time.Duration
@@ -88,7 +93,7 @@ func (c Config) Validate() error {
 	if _, ok := policyNames[c.Policy]; !ok {
 		return fmt.Errorf("%w: %v", ErrUnknownPolicy, c.Policy)
 	}
-	if c.TargetRate < 0 || c.MinRate < 0 || c.InitialRate < 0 || c.MSS < 0 {
+	if c.TargetRate < 0 || c.MinRate < 0 || c.InitialRate < 0 || c.MSS < 0 || c.Header < 0 {
 		return fmt.Errorf("%w: negative value", ErrBadRate)
 	}
 	if c.Policy == Fixed && c.TargetRate == 0 {
@@ -118,12 +123,20 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-// clamp bounds r to [MinRate, TargetRate].
+// clamp bounds r, a packet rate, to [MinRate, TargetRate] on the wire.
 func (c Config) clamp(r float64) float64 {
-	if c.TargetRate > 0 && r > c.TargetRate {
-		r = c.TargetRate
+	if t := c.wire(c.TargetRate); t > 0 && r > t {
+		r = t
 	}
-	return max(r, c.MinRate)
+	return max(r, c.wire(c.MinRate))
+}
+
+// wire turns a rate of payload into the rate of the packets carrying it.
+func (c Config) wire(r float64) float64 {
+	if c.Header <= 0 || c.MSS <= 0 {
+		return r
+	}
+	return r * float64(c.MSS+c.Header) / float64(c.MSS)
 }
 
 // New returns a controller for the policy in cfg.

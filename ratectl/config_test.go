@@ -2,7 +2,9 @@ package ratectl
 
 import (
 	"errors"
+	"math"
 	"testing"
+	"time"
 )
 
 func TestConfigValidate(t *testing.T) {
@@ -49,5 +51,24 @@ func TestDefaults(t *testing.T) {
 	c := Config{Policy: Fair, TargetRate: 1000}.withDefaults()
 	if c.MinRate != 1000 || c.InitialRate != 1000 || c.MSS != DefaultMSS {
 		t.Errorf("defaults under a small target: %+v", c)
+	}
+}
+
+// With Header set the rates are of payload: a controller paces whole
+// packets, headers on top, at the packet size SetMSS last gave it.
+func TestRatesOfPayload(t *testing.T) {
+	for _, p := range []Policy{Fixed, Fair} {
+		ctl, err := New(Config{Policy: p, TargetRate: 1e6, MinRate: 1e6, MSS: 1444, Header: 28})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := ctl.Rate(), 1e6*1472/1444; math.Abs(got-want) > 1e-6 {
+			t.Errorf("%v: rate %.1f, want %.1f", p, got, want)
+		}
+		ctl.SetMSS(1172)
+		ctl.OnAck(time.Unix(1, 0), AckSample{AckedBytes: 1200, RTT: 50 * time.Millisecond, DeliveryRate: 1e6})
+		if got, want := ctl.Rate(), 1e6*1200/1172; math.Abs(got-want) > 1e-6 {
+			t.Errorf("%v: rate %.1f after SetMSS(1172), want %.1f", p, got, want)
+		}
 	}
 }

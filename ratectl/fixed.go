@@ -21,7 +21,7 @@ func (f *fixedCtl) OnAck(now time.Time, s AckSample) {
 
 func (f *fixedCtl) OnLoss(now time.Time, lostBytes int) { f.loss.lost(lostBytes) }
 
-func (f *fixedCtl) Rate() float64 { return f.cfg.TargetRate }
+func (f *fixedCtl) Rate() float64 { return f.cfg.wire(f.cfg.TargetRate) }
 
 func (f *fixedCtl) SetMSS(mss int) {
 	if mss > 0 {
@@ -30,7 +30,7 @@ func (f *fixedCtl) SetMSS(mss int) {
 }
 
 func (f *fixedCtl) InflightLimit() int {
-	return inflightFor(f.cfg.TargetRate, f.rtt.srtt, f.cfg.MSS, 3)
+	return inflightFor(f.Rate(), f.rtt.srtt, f.cfg.MSS, 3)
 }
 
 func (f *fixedCtl) Snapshot() Snapshot {

@@ -37,7 +37,7 @@ func (c *Conn) SetRate(cfg ratectl.Config) error {
 
 // setRate runs on the loop goroutine.
 func (s *loopState) setRate(cfg ratectl.Config) error {
-	ctl, err := ratectl.New(dataRates(cfg, s.c.cfg.MaxDatagram))
+	ctl, err := ratectl.New(dataRates(cfg))
 	if err != nil {
 		return err
 	}
@@ -47,15 +47,13 @@ func (s *loopState) setRate(cfg ratectl.Config) error {
 	return nil
 }
 
-// dataRates turns a configuration's target and minimum rates, which are
-// rates of stream data (what the application reads, as iperf3's -b is),
-// into the datagram rates the controller paces: each datagram of dgram
-// bytes carries wire.DataHeaderLen of its own header. Without this,
+// dataRates marks a configuration's target and minimum rates as rates of
+// stream data (what the application reads, as iperf3's -b is): the
+// controller then paces each datagram's wire.DataHeaderLen of header on
+// top, at the datagram size in use (it follows SetMSS). Without this,
 // `fixed` at 20 Mbit/s delivered 19.3 Mbit/s of data (1444 of every 1472
 // bytes). The controller's own measurements are of datagrams already.
-func dataRates(cfg ratectl.Config, dgram int) ratectl.Config {
-	f := float64(dgram) / float64(dgram-wire.DataHeaderLen)
-	cfg.TargetRate *= f
-	cfg.MinRate *= f
+func dataRates(cfg ratectl.Config) ratectl.Config {
+	cfg.Header = wire.DataHeaderLen
 	return cfg
 }

@@ -122,7 +122,7 @@ const (
 func (s *loopState) init(c *Conn) {
 	s.c = c
 	cfg := c.cfg
-	ctl, err := ratectl.New(dataRates(cfg.Rate, cfg.MaxDatagram))
+	ctl, err := ratectl.New(dataRates(cfg.Rate))
 	if err != nil {
 		panic(err) // validated in Config.withDefaults
 	}
