@@ -31,6 +31,7 @@ type chunkServer struct {
 	ceiling ratectl.Config // the daemon's own upload settings
 	haves   func(context.Context, wire.Message) wire.Message
 	turns   sendTurns // block replies go out one at a time per connection
+	plans   pushPlans // PUSH plans decoded, pushes running
 	// endpoints answers ENDPOINTS with the URLs recorded for a root.
 	endpoints func(context.Context, wire.Message) wire.Message
 }

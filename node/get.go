@@ -60,6 +60,7 @@ func (n *Node) Get(ctx context.Context, req apitype.GetRequest, progress func(ap
 	early := askHavesEarly(ctx, root, set.peers)
 	defer early.stop()
 	j := &journal{store: n.store, id: downloadID(root, req.Out)}
+	started := time.Now() // the transfer starts with the manifest request
 	push := n.askPush(ctx, root, set, j)
 	defer push.close()
 	m, err := n.resolve(ctx, root, slices.Concat(set.list, gatewaySources(gws, nil)))
@@ -84,7 +85,7 @@ func (n *Node) Get(ctx context.Context, req apitype.GetRequest, progress func(ap
 		Progress:  func(p fetch.Progress) { report(toAPIProgress(p)) },
 		Committed: func(w []fetch.WrittenChunk) { n.servePartial(ctx, root, w) },
 		Corrupt:   func(s fetch.Source, err error) { n.rememberCorrupt(ctx, s, err) },
-		Started:   push.started(),
+		Started:   started,
 	})
 	out := toGetResult(root, res)
 	out.Sources = append(out.Sources, set.skippedStats()...)

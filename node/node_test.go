@@ -556,6 +556,9 @@ func TestHaveQueryTravelsWithTheManifestRequest(t *testing.T) {
 	if n := p.Unasked.Load(); n != 0 {
 		t.Fatalf("%d replies waited for a have query that came only after them (the manifest's among them)", n)
 	}
+	if n := p.Haves.Load(); n != 1 {
+		t.Fatalf("%d have queries, want 1: the early one's answer serves the fetch engine", n)
+	}
 }
 
 // bytesFrom sums what the sources whose name contains name delivered: a

@@ -12,6 +12,7 @@ import (
 	"github.com/ipfs/go-cid"
 	"github.com/libp2p/go-libp2p/core/network"
 
+	"github.com/swarm-project/swarm/catalog"
 	"github.com/swarm-project/swarm/chunker/manifest"
 	"github.com/swarm-project/swarm/node/wire"
 	"github.com/swarm-project/swarm/swarm/fetch"
@@ -34,9 +35,15 @@ const (
 	// maxPushChunks caps the plan (spec: 16 chunks), so a push of many
 	// tiny files costs a responder at most that many reads.
 	maxPushChunks = 16
-	// pushIdle ends a push that sends nothing for this long; its chunks
-	// then go to the peers. A responder pushes at once or not at all.
-	pushIdle = 5 * time.Second
+	// pushIdle ends a push that brings no whole block for this long; its
+	// chunks then go to the peers. A responder pushes at once or not at
+	// all, and a 1 MiB block takes under 10 s down to 0.9 Mbit/s.
+	pushIdle = 10 * time.Second
+	// maxPushesAtOnce caps the pushes a node serves at the same time;
+	// others get an empty push.
+	maxPushesAtOnce = 4
+	// maxPushPlans caps the plans a node keeps decoded (pushPlans).
+	maxPushPlans = 256
 )
 
 // errPushOver is what a pushed chunk gets when the push ended without it.
@@ -66,32 +73,119 @@ func pushPlan(m *manifest.Manifest, budget uint64) []cid.Cid {
 	return plan
 }
 
-// singleBlockManifest decodes root from the store only if the manifest is
-// one block: a push is worth a round trip on small content, and decoding
-// a large manifest for every PUSH a peer sends would be a cheap way to
-// load this node.
-func (cs *chunkServer) singleBlockManifest(ctx context.Context, root cid.Cid) (*manifest.Manifest, error) {
-	return manifest.Decode(ctx, root, func(ctx context.Context, c cid.Cid) ([]byte, error) {
+// plannedChunk is one chunk of a responder's push plan.
+type plannedChunk struct {
+	c    cid.Cid
+	size uint64
+}
+
+// pushPlans is a responder's memory of push plans: decoding a manifest
+// block of up to 1 MiB costs milliseconds of CPU, and a PUSH is a 50-byte
+// request, so each root is decoded once (roots are content-addressed: a
+// plan never goes stale) and only a few pushes run at once.
+type pushPlans struct {
+	mu    sync.Mutex
+	plans map[cid.Cid][]plannedChunk // nil entry: nothing to push for that root
+	busy  int
+}
+
+// begin takes a push slot, or reports false when all are taken.
+func (pp *pushPlans) begin() bool {
+	pp.mu.Lock()
+	defer pp.mu.Unlock()
+	if pp.busy >= maxPushesAtOnce {
+		return false
+	}
+	pp.busy++
+	return true
+}
+
+func (pp *pushPlans) done() {
+	pp.mu.Lock()
+	pp.busy--
+	pp.mu.Unlock()
+}
+
+// plan returns root's plan for budget bytes, decoding it on first use.
+func (pp *pushPlans) plan(ctx context.Context, root cid.Cid, budget uint64, get func(context.Context, cid.Cid) ([]byte, error)) ([]plannedChunk, error) {
+	pp.mu.Lock()
+	full, known := pp.plans[root]
+	pp.mu.Unlock()
+	if !known {
+		var err error
+		if full, err = decodePlan(ctx, root, get); err != nil && errors.Is(err, catalog.ErrNotFound) {
+			return nil, err // this node may hold it later: not remembered
+		}
+		pp.mu.Lock()
+		if pp.plans == nil || len(pp.plans) >= maxPushPlans {
+			pp.plans = map[cid.Cid][]plannedChunk{}
+		}
+		pp.plans[root] = full
+		pp.mu.Unlock()
+	}
+	total := uint64(0)
+	for i, c := range full {
+		if total += c.size; total > budget {
+			return full[:i], nil
+		}
+	}
+	return full, nil
+}
+
+// decodePlan decodes root, if its manifest is a single block, into its
+// plan for maxPushBytes; nil for any other manifest.
+func decodePlan(ctx context.Context, root cid.Cid, get func(context.Context, cid.Cid) ([]byte, error)) ([]plannedChunk, error) {
+	m, err := manifest.Decode(ctx, root, func(ctx context.Context, c cid.Cid) ([]byte, error) {
 		if !c.Equals(root) {
 			return nil, errors.New("manifest has more than one block")
 		}
-		return cs.store.GetBlock(ctx, c)
+		return get(ctx, c)
 	})
+	if err != nil {
+		return nil, err
+	}
+	sizes := chunkSizes(m)
+	var out []plannedChunk
+	for i, c := range pushPlan(m, maxPushBytes) {
+		out = append(out, plannedChunk{c: c, size: sizes[i]})
+	}
+	return out, nil
+}
+
+// chunkSizes lists the sizes of the manifest's chunks in plan order, as
+// far as a push plan can reach.
+func chunkSizes(m *manifest.Manifest) []uint64 {
+	var out []uint64
+	cs := int64(m.ChunkSize)
+	for _, e := range m.Entries {
+		for i := range e.Chunks {
+			if len(out) == maxPushChunks {
+				return out
+			}
+			out = append(out, uint64(min(cs, e.Size-int64(i)*cs)))
+		}
+	}
+	return out
 }
 
 // push answers PUSH: the planned chunks this node holds, in order, each a
 // BLOCK whose id is its index in the chunk list, then the end of the
-// stream. Nothing is pushed for a root it cannot decode from one block.
-// A write that fails (the requester reset the stream) ends it.
+// stream. Nothing is pushed for a root it cannot decode from one block,
+// nor while maxPushesAtOnce pushes run. A write that fails (the requester
+// reset the stream) ends it.
 func (cs *chunkServer) push(s network.Stream, req wire.Message) error {
-	m, err := cs.singleBlockManifest(cs.ctx, req.CID)
+	if !cs.plans.begin() {
+		return nil
+	}
+	defer cs.plans.done()
+	plan, err := cs.plans.plan(cs.ctx, req.CID, min(req.Budget, maxPushBytes), cs.store.GetBlock)
 	if err != nil {
 		cs.log.Debug("nothing to push", "root", req.CID, "err", err)
 		return nil
 	}
 	var out []byte
-	for i, c := range pushPlan(m, min(req.Budget, maxPushBytes)) {
-		reply := cs.answer(wire.Message{Type: wire.TypeGet, ID: uint64(i), CID: c})
+	for i, c := range plan {
+		reply := cs.answer(wire.Message{Type: wire.TypeGet, ID: uint64(i), CID: c.c})
 		if reply.Type != wire.TypeBlock {
 			continue // not held (a partial holder): the downloader asks elsewhere
 		}
@@ -107,10 +201,10 @@ func (cs *chunkServer) push(s network.Stream, req wire.Message) error {
 // ErrNotHave once the push has passed it or ended without it. It holds at
 // most a push budget of data.
 type pushSource struct {
-	peer  *peerSource
-	asked time.Time // when the push was asked for: the download's first request
-	stop  context.CancelFunc
-	done  chan struct{} // the reader exited
+	peer *peerSource
+	idle time.Duration // the longest wait for a block
+	stop context.CancelFunc
+	done chan struct{} // the reader exited
 
 	mu      sync.Mutex
 	index   map[cid.Cid]uint64 // planned chunks, set by bind
@@ -121,11 +215,12 @@ type pushSource struct {
 	changed chan struct{} // closed and replaced when got, next or ended change
 }
 
-// startPush asks ps to push the first pushBudget bytes of root's chunks.
-// It sends the request at once, without waiting for an answer.
-func startPush(ctx context.Context, root cid.Cid, ps *peerSource) *pushSource {
+// startPush asks ps to push the first pushBudget bytes of root's chunks,
+// each block within idle of the last. It sends the request at once,
+// without waiting for an answer.
+func startPush(ctx context.Context, root cid.Cid, ps *peerSource, idle time.Duration) *pushSource {
 	ctx, cancel := context.WithCancel(ctx)
-	p := &pushSource{peer: ps, asked: time.Now(), stop: cancel, done: make(chan struct{}),
+	p := &pushSource{peer: ps, idle: idle, stop: cancel, done: make(chan struct{}),
 		got: map[uint64][]byte{}, changed: make(chan struct{})}
 	go p.read(ctx, root)
 	return p
@@ -186,8 +281,8 @@ func (p *pushSource) Fetch(ctx context.Context, c cid.Cid) ([]byte, error) {
 }
 
 // read sends the request and stores what comes back until the responder
-// ends the stream, breaks the protocol, goes quiet for pushIdle, or ctx
-// ends.
+// ends the stream, breaks the protocol, brings no whole block for
+// p.idle, or ctx ends.
 func (p *pushSource) read(ctx context.Context, root cid.Cid) {
 	defer close(p.done)
 	defer p.end()
@@ -196,7 +291,9 @@ func (p *pushSource) read(ctx context.Context, root cid.Cid) {
 		return
 	}
 	defer func() { _ = s.Reset() }()
-	_ = s.SetReadDeadline(time.Now().Add(pushIdle))
+	if !blockDeadline(ctx, s, p.idle) {
+		return
+	}
 	stop := context.AfterFunc(ctx, func() { _ = s.SetDeadline(time.Now()) })
 	defer stop()
 	req, err := wire.AppendFrame(nil, &wire.Message{Type: wire.TypePush, CID: root, Budget: pushBudget})
@@ -207,9 +304,9 @@ func (p *pushSource) read(ctx context.Context, root cid.Cid) {
 		return
 	}
 	_ = s.CloseWrite()
-	r := bufio.NewReaderSize(&idleReader{s: s, ctx: ctx, idle: pushIdle}, 64<<10)
+	r := bufio.NewReaderSize(s, 64<<10)
 	left := uint64(pushBudget)
-	for {
+	for blockDeadline(ctx, s, p.idle) {
 		// A frame is a type byte, an id of at most 10 bytes and the data.
 		body, err := wire.ReadFrameMax(r, nil, left+11)
 		if err != nil {
@@ -226,25 +323,19 @@ func (p *pushSource) read(ctx context.Context, root cid.Cid) {
 	}
 }
 
-// idleReader extends the stream's read deadline before each read while
-// ctx lasts, so the deadline measures silence. Once ctx ends it stops, and
-// the deadline set on cancellation holds.
-type idleReader struct {
-	s    network.Stream
-	ctx  context.Context
-	idle time.Duration
-}
-
-func (r *idleReader) Read(b []byte) (int, error) {
-	if err := r.ctx.Err(); err != nil {
-		return 0, err
+// blockDeadline gives the next block idle to arrive: a trickle of bytes
+// does not keep a push alive. It reports false once ctx has ended (the
+// deadline that ctx's end set then holds).
+func blockDeadline(ctx context.Context, s network.Stream, idle time.Duration) bool {
+	if ctx.Err() != nil {
+		return false
 	}
-	_ = r.s.SetReadDeadline(time.Now().Add(r.idle))
-	if err := r.ctx.Err(); err != nil {
-		_ = r.s.SetReadDeadline(time.Now()) // cancelled meanwhile: undo the extension
-		return 0, err
+	_ = s.SetReadDeadline(time.Now().Add(idle))
+	if ctx.Err() != nil {
+		_ = s.SetReadDeadline(time.Now()) // ended meanwhile: undo the extension
+		return false
 	}
-	return r.s.Read(b)
+	return true
 }
 
 // store keeps a pushed block. An index out of order or outside the plan
@@ -297,7 +388,7 @@ func (n *Node) askPush(ctx context.Context, root cid.Cid, set *sourceSet, j *jou
 	if _, err := n.store.GetBlock(ctx, root); err == nil {
 		return nil
 	}
-	return startPush(ctx, root, set.peers[0])
+	return startPush(ctx, root, set.peers[0], pushIdle)
 }
 
 // withPush puts the push source second, after the local store: the
@@ -309,13 +400,4 @@ func withPush(srcs []fetch.Source, p *pushSource, m *manifest.Manifest) []fetch.
 	}
 	p.bind(m)
 	return slices.Insert(srcs, min(1, len(srcs)), fetch.Source(p))
-}
-
-// started is when the download's first chunk was asked for: the push's
-// request if there is one, else zero (the fetch engine's own start).
-func (p *pushSource) started() time.Time {
-	if p == nil {
-		return time.Time{}
-	}
-	return p.asked
 }

@@ -138,15 +138,14 @@ func (l *Link) propagate(depart time.Duration) time.Duration {
 	if j := l.cfg.Jitter; j > 0 {
 		due += time.Duration(l.rng.Int64N(int64(2*j)+1)) - j
 		due = max(due, depart)
-		if l.cfg.JitterReorders {
-			return due
-		}
+	}
+	if !l.cfg.JitterReorders {
+		due = max(due, l.lastDue) // order kept, as a FIFO path keeps it
 	}
 	if l.cfg.Reorder > 0 && l.rng.Float64() < l.cfg.Reorder {
 		l.stats.Reordered++
-		return max(due, l.lastDue) + l.reorderBy
+		return due + l.reorderBy // overtaken; the packets after it are not held
 	}
-	due = max(due, l.lastDue)
 	l.lastDue = due
 	return due
 }

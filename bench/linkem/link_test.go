@@ -264,3 +264,15 @@ func TestJitterReorders(t *testing.T) {
 		t.Errorf("%d of %d packets overtook the one before, want many", overtaken, n)
 	}
 }
+
+// Reordering still holds packets back when jitter reorders too.
+func TestJitterReordersKeepsReorder(t *testing.T) {
+	cfg := Config{Delay: 10 * time.Millisecond, Jitter: time.Millisecond, JitterReorders: true, Reorder: 0.5}
+	l := mustLink(t, cfg, 3)
+	for i := range 10000 {
+		l.Send(time.Duration(i)*time.Millisecond, mtu)
+	}
+	if s := l.Stats(); s.Reordered < 4500 || s.Reordered > 5500 {
+		t.Fatalf("%d of 10000 packets held back, want about half", s.Reordered)
+	}
+}

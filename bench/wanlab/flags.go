@@ -27,7 +27,7 @@ func (f *linkFlags) register(fs *flag.FlagSet) {
 	fs.Float64Var(&f.upRate, "up-rate", -1, "rate downloader→seeder in Mbit/s (default --rate)")
 	fs.Float64Var(&f.rtt, "rtt", 100, "round-trip propagation delay in ms, split evenly")
 	fs.Float64Var(&f.delay, "delay", -1, "one-way delay in ms (overrides --rtt)")
-	fs.Float64Var(&f.jitter, "jitter", 0, "uniform jitter ± ms per packet, order kept")
+	fs.Float64Var(&f.jitter, "jitter", 0, "uniform jitter ± ms per packet, order kept (unless --jitter-reorders)")
 	fs.BoolVar(&f.jitterReorders, "jitter-reorders", false, "let jitter reorder packets, as netem's delay jitter does")
 	fs.Float64Var(&f.loss, "loss", 0, "random loss in percent, each way")
 	fs.Float64Var(&f.downLoss, "down-loss", -1, "loss seeder→downloader in percent (default --loss)")

@@ -37,6 +37,7 @@ type Peer struct {
 	onPush  func(s network.Stream, req wire.Message)
 
 	Served atomic.Int64 // blocks answered with data
+	Haves  atomic.Int64 // have queries answered
 	// Unasked counts replies HoldUntilHave sent without a have query.
 	Unasked atomic.Int64
 }
@@ -105,6 +106,7 @@ func (p *Peer) reply(req wire.Message) wire.Message {
 		return wire.Message{Type: wire.TypeEndpointList, ID: req.ID, URLs: urls}
 	}
 	if req.Type == wire.TypeHave {
+		p.Haves.Add(1)
 		p.askOnce.Do(func() { close(p.asked) })
 		return wire.Message{Type: wire.TypeHaveList, ID: req.ID, State: wire.HaveAll}
 	}

@@ -54,15 +54,16 @@ var Epoch = time.Unix(1_000_000, 0)
 
 // Sim is a discrete-event simulation of one link and its flows.
 type Sim struct {
-	link    Link
-	rng     *rand.Rand
-	jit     *rand.Rand // jitter draws, apart so that loss stays as without
-	now     time.Time
-	lastArr time.Time // when the last packet reached the receiver (jitter)
-	pauseAt time.Time // start of the bottleneck's next pause (PauseEvery)
-	lastDep time.Time // when the last accepted packet leaves the bottleneck
-	flows   []*flow
-	measure time.Time // deliveries before this are not counted
+	link      Link
+	rng       *rand.Rand
+	jit       *rand.Rand // jitter draws, apart so that loss stays as without
+	now       time.Time
+	lastArr   time.Time    // when the last packet reached the receiver (jitter)
+	pauseAt   time.Time    // start of the bottleneck's next pause (PauseEvery)
+	pausePrev [2]time.Time // the pause before it, start and end
+	lastDep   time.Time    // when the last accepted packet leaves the bottleneck
+	flows     []*flow
+	measure   time.Time // deliveries before this are not counted
 }
 
 type notice struct {
@@ -184,8 +185,11 @@ func (s *Sim) send(f *flow) {
 	f.seq++
 	p := Packet{Seq: f.seq, Size: f.s.Send(s.now, f.seq), Sent: s.now}
 	counting := !s.now.Before(s.measure)
-	wait := s.pause(later(s.now, s.lastDep)).Sub(s.now)
-	queued := int(wait.Seconds() * s.link.Rate)
+	// What waits in the queue is what the bottleneck has left to send
+	// once it runs again: a pause holds packets, it is not bytes ahead.
+	resume := s.pause(s.now)
+	queued := int(max(0, s.lastDep.Sub(resume)).Seconds() * s.link.Rate)
+	wait := s.pause(later(resume, s.lastDep)).Sub(s.now)
 	service := time.Duration(float64(p.Size) / s.link.Rate * float64(time.Second))
 	oneWay := s.link.RTT / 2
 	if counting {
@@ -222,7 +226,8 @@ func (s *Sim) send(f *flow) {
 }
 
 // pause returns when the bottleneck can start on a packet at t: t, or
-// the end of the pause t falls in. Calls must not go back in time.
+// the end of the pause t falls in. A call may go back in time as far as
+// the pause before the latest one reached.
 func (s *Sim) pause(t time.Time) time.Time {
 	if s.link.PauseEvery <= 0 {
 		return t
@@ -231,12 +236,16 @@ func (s *Sim) pause(t time.Time) time.Time {
 		s.pauseAt = Epoch.Add(s.pauseGap())
 	}
 	for !t.Before(s.pauseAt.Add(s.link.PauseFor)) {
+		s.pausePrev = [2]time.Time{s.pauseAt, s.pauseAt.Add(s.link.PauseFor)}
 		s.pauseAt = s.pauseAt.Add(s.link.PauseFor + s.pauseGap())
 	}
-	if t.Before(s.pauseAt) {
-		return t
+	switch {
+	case !t.Before(s.pauseAt):
+		return s.pauseAt.Add(s.link.PauseFor)
+	case !t.Before(s.pausePrev[0]) && t.Before(s.pausePrev[1]):
+		return s.pausePrev[1]
 	}
-	return s.pauseAt.Add(s.link.PauseFor)
+	return t
 }
 
 // pauseGap draws the time to the next pause (exponential).

@@ -1,0 +1,78 @@
+package node
+
+import (
+	"bufio"
+	"context"
+	"testing"
+	"time"
+
+	"github.com/ipfs/go-cid"
+	"github.com/libp2p/go-libp2p"
+	"github.com/libp2p/go-libp2p/core/host"
+	"github.com/libp2p/go-libp2p/core/network"
+	"github.com/libp2p/go-libp2p/core/peer"
+	"github.com/multiformats/go-multihash"
+
+	"github.com/swarm-project/swarm/node/wire"
+)
+
+// A push whose responder brings no whole block within the idle time ends,
+// whether it sends nothing or trickles bytes: its planned chunks then go
+// to the peers at once rather than one endgame copy at a time.
+func TestPushEndsWithoutAWholeBlock(t *testing.T) {
+	for name, serve := range map[string]func(s network.Stream, quit <-chan struct{}){
+		"silent": func(s network.Stream, quit <-chan struct{}) { <-quit },
+		"trickle": func(s network.Stream, quit <-chan struct{}) {
+			hdr := wire.AppendBlockHeader(nil, 0, 64<<10)
+			for _, b := range append(hdr, make([]byte, 64<<10)...) {
+				select {
+				case <-quit:
+					return
+				case <-time.After(20 * time.Millisecond):
+				}
+				if _, err := s.Write([]byte{b}); err != nil {
+					return
+				}
+			}
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			quit := make(chan struct{})
+			defer close(quit)
+			srv := loopbackHost(t)
+			srv.SetStreamHandler(wire.ProtocolID, func(s network.Stream) {
+				defer s.Reset()
+				if _, err := wire.ReadFrame(bufio.NewReader(s), nil); err != nil {
+					return
+				}
+				serve(s, quit)
+			})
+			cli := loopbackHost(t)
+			if err := cli.Connect(context.Background(), peer.AddrInfo{ID: srv.ID(), Addrs: srv.Addrs()}); err != nil {
+				t.Fatal(err)
+			}
+			mh, err := multihash.Sum([]byte("root"), multihash.SHA2_256, -1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			root := cid.NewCidV1(cid.Raw, mh)
+			p := startPush(context.Background(), root, newPeerSource(cli, srv.ID()), 300*time.Millisecond)
+			defer p.close()
+			select {
+			case <-p.done:
+			case <-time.After(10 * time.Second):
+				t.Fatal("the push still runs 10 s on, with no block in")
+			}
+		})
+	}
+}
+
+func loopbackHost(t *testing.T) host.Host {
+	t.Helper()
+	h, err := libp2p.New(libp2p.ListenAddrStrings("/ip4/127.0.0.1/tcp/0"), libp2p.DisableRelay())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { h.Close() })
+	return h
+}
