@@ -3,6 +3,7 @@ package node
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -13,6 +14,8 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/multiformats/go-multihash"
 
+	"github.com/swarm-project/swarm/chunker"
+	"github.com/swarm-project/swarm/chunker/manifest"
 	"github.com/swarm-project/swarm/node/wire"
 )
 
@@ -75,4 +78,36 @@ func loopbackHost(t *testing.T) host.Host {
 	}
 	t.Cleanup(func() { h.Close() })
 	return h
+}
+
+// A responder decodes a root's push plan once, however many PUSHes name
+// it, and cuts it to each request's budget.
+func TestPushPlanDecodedOnce(t *testing.T) {
+	var entries []manifest.Entry
+	for i := range 20 {
+		data := []byte(fmt.Sprintf("file %d", i))
+		entries = append(entries, manifest.Entry{Path: fmt.Sprintf("f%02d", i), Kind: manifest.KindFile, Mode: 0o644,
+			Size: int64(len(data)), Chunks: []cid.Cid{chunker.ChunkCID(data)}})
+	}
+	manifest.Sort(entries)
+	root, blocks, err := manifest.Encode(&manifest.Manifest{Name: "d", Root: manifest.KindDir, ChunkSize: chunker.DefaultChunkSize, Entries: entries})
+	if err != nil || len(blocks) != 1 {
+		t.Fatalf("%d blocks, %v", len(blocks), err)
+	}
+	reads := 0
+	get := func(context.Context, cid.Cid) ([]byte, error) { reads++; return blocks[0].Data, nil }
+	var pp pushPlans
+	for _, budget := range []uint64{maxPushBytes, 20, 6} {
+		plan, err := pp.plan(context.Background(), root, budget, get)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := min(maxPushChunks, int(budget/6)) // the first files are 6 bytes
+		if len(plan) != want {
+			t.Errorf("budget %d: %d chunks planned, want %d", budget, len(plan), want)
+		}
+	}
+	if reads != 1 {
+		t.Fatalf("the manifest was read %d times for three PUSHes", reads)
+	}
 }
