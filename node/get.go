@@ -54,17 +54,10 @@ func (n *Node) Get(ctx context.Context, req apitype.GetRequest, progress func(ap
 	}
 	defer set.close()
 	waitAds, stopAds := n.askingEndpoints(ctx, root, set.peers, req.NoPeerEndpoints)
-	// The rate request and the first have query travel with the manifest
-	// request: one round trip for the three, not three.
-	waitRates := n.requestRates(ctx, set, policy, req)
-	early := askHavesEarly(ctx, root, set.peers)
-	defer early.stop()
-	j := &journal{store: n.store, id: downloadID(root, req.Out)}
-	started := time.Now() // the transfer starts with the manifest request
-	push := n.askPush(ctx, root, set, j)
-	defer push.close()
+	o := n.open(ctx, root, set, policy, req)
+	defer o.close()
 	m, err := n.resolve(ctx, root, slices.Concat(set.list, gatewaySources(gws, nil)))
-	waitRates()
+	o.waitRates()
 	if err != nil {
 		stopAds()
 		return nil, set.explain(err)
@@ -75,17 +68,18 @@ func (n *Node) Get(ctx context.Context, req apitype.GetRequest, progress func(ap
 		return nil, err
 	}
 	set.list = append(set.list, web...)
+	j := o.journal
 	n.startHaves(ctx, root, m, j)
 	defer n.haves.finish(root)
 	more, stopSearch := n.searchMore(ctx, root, m, set)
 	defer stopSearch()
 	res, err := fetch.Run(ctx, fetch.Config{
-		Manifest: m, Dest: req.Out, Sources: withPush(bindRoot(set.list, root, m, early), push, m), More: more, Journal: j,
+		Manifest: m, Dest: req.Out, Sources: withPush(bindRoot(set.list, root, m, o.early), o.push, m), More: more, Journal: j,
 		Log:       n.log.With("subsystem", "fetch"),
 		Progress:  func(p fetch.Progress) { report(toAPIProgress(p)) },
 		Committed: func(w []fetch.WrittenChunk) { n.servePartial(ctx, root, w) },
 		Corrupt:   func(s fetch.Source, err error) { n.rememberCorrupt(ctx, s, err) },
-		Started:   started,
+		Started:   o.started,
 	})
 	out := toGetResult(root, res)
 	out.Sources = append(out.Sources, set.skippedStats()...)
@@ -99,6 +93,31 @@ func (n *Node) Get(ctx context.Context, req apitype.GetRequest, progress func(ap
 		n.log.Warn("deleting download journal", "err", err)
 	}
 	return out, nil
+}
+
+// opening is what a get sends together with its manifest request, so
+// that one round trip carries them all: the rate request, the first have
+// queries and the request for a push of the first chunks.
+type opening struct {
+	waitRates func() // waits for the rate requests' answers
+	early     *earlyHaves
+	push      *pushSource // nil: none asked
+	journal   *journal
+	started   time.Time // when the transfer started: the manifest request
+}
+
+// open sends them; close stops what is still out.
+func (n *Node) open(ctx context.Context, root cid.Cid, set *sourceSet, policy ratectl.Policy, req apitype.GetRequest) *opening {
+	o := &opening{journal: &journal{store: n.store, id: downloadID(root, req.Out)}, started: time.Now()}
+	o.waitRates = n.requestRates(ctx, set, policy, req)
+	o.early = askHavesEarly(ctx, root, set.peers)
+	o.push = n.askPush(ctx, root, set, o.journal)
+	return o
+}
+
+func (o *opening) close() {
+	o.early.stop()
+	o.push.close()
 }
 
 func parseRoot(s string) (cid.Cid, error) {
