@@ -178,10 +178,13 @@ func TestFixedHoldsTarget(t *testing.T) {
 func TestTargetRateCapsAdaptive(t *testing.T) {
 	target := ratectl.Mbps(40)
 	r := runAlone(t, p2, ratectl.Config{Policy: ratectl.Fair, TargetRate: target})
+	t.Logf("fair with a 40 Mbit/s target sent %.4f of it", r.sentRate/target)
 	if r.sentRate > target*1.01 {
 		t.Errorf("fair with a 40 Mbit/s target sent %.2f Mbit/s", r.sentRate*8/1e6)
 	}
-	if r.sentRate < target*0.95 {
+	// Held at its target, the probe cycle has nothing to drain: 0.988
+	// when every eighth round paced at 1 − g regardless.
+	if r.sentRate < target*0.995 {
 		t.Errorf("fair with a 40 Mbit/s target on a free 100 Mbit/s link sent only %.2f Mbit/s", r.sentRate*8/1e6)
 	}
 }
