@@ -52,12 +52,18 @@ var errPushOver = fmt.Errorf("%w: not pushed", fetch.ErrNotHave)
 // errPushBroken ends a push that broke the protocol.
 var errPushBroken = errors.New("push: protocol violation")
 
+// plannedChunk is one chunk of a push plan.
+type plannedChunk struct {
+	c    cid.Cid
+	size uint64
+}
+
 // pushPlan is the chunk prefix a push of budget bytes covers: the longest
 // prefix of the manifest's chunk list (entries in order, chunks in order)
 // of at most maxPushChunks chunks whose sizes add up to at most budget.
 // Both ends compute it.
-func pushPlan(m *manifest.Manifest, budget uint64) []cid.Cid {
-	var plan []cid.Cid
+func pushPlan(m *manifest.Manifest, budget uint64) []plannedChunk {
+	var plan []plannedChunk
 	total := uint64(0)
 	cs := int64(m.ChunkSize)
 	for _, e := range m.Entries {
@@ -67,16 +73,10 @@ func pushPlan(m *manifest.Manifest, budget uint64) []cid.Cid {
 				return plan
 			}
 			total += size
-			plan = append(plan, c)
+			plan = append(plan, plannedChunk{c: c, size: size})
 		}
 	}
 	return plan
-}
-
-// plannedChunk is one chunk of a responder's push plan.
-type plannedChunk struct {
-	c    cid.Cid
-	size uint64
 }
 
 // pushPlans is a responder's memory of push plans: decoding a manifest
@@ -144,28 +144,7 @@ func decodePlan(ctx context.Context, root cid.Cid, get func(context.Context, cid
 	if err != nil {
 		return nil, err
 	}
-	sizes := chunkSizes(m)
-	var out []plannedChunk
-	for i, c := range pushPlan(m, maxPushBytes) {
-		out = append(out, plannedChunk{c: c, size: sizes[i]})
-	}
-	return out, nil
-}
-
-// chunkSizes lists the sizes of the manifest's chunks in plan order, as
-// far as a push plan can reach.
-func chunkSizes(m *manifest.Manifest) []uint64 {
-	var out []uint64
-	cs := int64(m.ChunkSize)
-	for _, e := range m.Entries {
-		for i := range e.Chunks {
-			if len(out) == maxPushChunks {
-				return out
-			}
-			out = append(out, uint64(min(cs, e.Size-int64(i)*cs)))
-		}
-	}
-	return out
+	return pushPlan(m, maxPushBytes), nil
 }
 
 // push answers PUSH: the planned chunks this node holds, in order, each a
@@ -237,8 +216,8 @@ func (p *pushSource) bind(m *manifest.Manifest) {
 	p.planned = len(plan)
 	p.index = make(map[cid.Cid]uint64, len(plan))
 	for i, c := range plan {
-		if _, dup := p.index[c]; !dup {
-			p.index[c] = uint64(i)
+		if _, dup := p.index[c.c]; !dup {
+			p.index[c.c] = uint64(i)
 		}
 	}
 }

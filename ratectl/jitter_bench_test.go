@@ -29,14 +29,22 @@ func BenchmarkJitter(b *testing.B) {
 			{"20M-40ms-0%", 20, 40 * time.Millisecond, 0},
 		} {
 			for _, j := range []time.Duration{0, 2 * time.Millisecond, 5 * time.Millisecond, 10 * time.Millisecond, 20 * time.Millisecond} {
-				l := linksim.Link{Rate: ratectl.Mbps(c.mbps), RTT: c.rtt, Loss: c.loss, Seed: 1, Jitter: j}
-				l.Buffer = int(l.Rate / 10)
-				sim := linksim.New(l)
-				sim.Add(linksim.NewRateFlow(newCtl(b, ratectl.Config{Policy: ratectl.Fair}), simMSS), 0, 0)
-				sim.Run(20 * time.Second)
-				got := float64(sim.Stats(0).Delivered) / (l.Rate * (1 - c.loss) * 20)
+				got, _, _ := fairAlone(b, linksim.Link{Rate: ratectl.Mbps(c.mbps), RTT: c.rtt, Loss: c.loss, Seed: 1, Jitter: j})
 				b.Logf("%s jitter ±%v: %.3f of the goodput ceiling over 20 s", c.name, j, got)
 			}
 		}
 	}
+}
+
+// fairAlone runs fair alone for 20 s on l with a buffer of 100 ms at its
+// rate; it returns the share of the goodput ceiling delivered, the flow's
+// statistics and its controller.
+func fairAlone(tb testing.TB, l linksim.Link) (float64, linksim.FlowStats, ratectl.Controller) {
+	l.Buffer = int(l.Rate / 10)
+	sim := linksim.New(l)
+	ctl := newCtl(tb, ratectl.Config{Policy: ratectl.Fair})
+	sim.Add(linksim.NewRateFlow(ctl, simMSS), 0, 0)
+	sim.Run(20 * time.Second)
+	st := sim.Stats(0)
+	return float64(st.Delivered) / (l.Rate * (1 - l.Loss) * 20), st, ctl
 }

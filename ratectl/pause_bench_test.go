@@ -33,13 +33,7 @@ func BenchmarkLinkPauses(b *testing.B) {
 				if st == 0 {
 					l.PauseEvery = 0
 				}
-				l.Buffer = int(l.Rate / 10)
-				sim := linksim.New(l)
-				ctl := newCtl(b, ratectl.Config{Policy: ratectl.Fair})
-				sim.Add(linksim.NewRateFlow(ctl, simMSS), 0, 0)
-				sim.Run(20 * time.Second)
-				s := sim.Stats(0)
-				got := float64(s.Delivered) / (l.Rate * (1 - c.loss) * 20)
+				got, s, ctl := fairAlone(b, l)
 				q := slices.Clone(s.QueueDelay)
 				slices.Sort(q)
 				p95 := q[len(q)*95/100]

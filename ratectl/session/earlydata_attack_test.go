@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
 	"os"
 	"testing"
 	"testing/synctest"
@@ -20,14 +21,7 @@ import (
 // early Data packets whose numbers are far apart (and then duplicates).
 func TestEarlyDataAcksDoNotAmplify(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		n := simnet.New(simnet.Link{Delay: 5 * time.Millisecond}, 1)
-		ln, err := Listen(n.MustListen("server"), quietConfig())
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer ln.Close()
-		atk := n.MustListen("victim")
-		defer atk.Close()
+		ln, atk := serverAndVictim(t, quietConfig())
 		var acks int
 		got := countReplies(atk, func(b []byte) {
 			if typ, _, _ := wire.PeekHeader(b); typ == wire.TypeAck {
@@ -65,14 +59,7 @@ func TestEarlyDataAcksDoNotAmplify(t *testing.T) {
 func TestEarlyDataDoesNotExtendTheHandshake(t *testing.T) {
 	const iters = 60
 	synctest.Test(t, func(t *testing.T) {
-		n := simnet.New(simnet.Link{Delay: 5 * time.Millisecond}, 1)
-		ln, err := Listen(n.MustListen("server"), quietConfig())
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer ln.Close()
-		atk := n.MustListen("victim")
-		defer atk.Close()
+		ln, atk := serverAndVictim(t, quietConfig())
 		got := countReplies(atk, nil)
 		go func() {
 			c, err := ln.Accept(context.Background())
@@ -245,4 +232,19 @@ func dial(t *testing.T, ep *Endpoint, early bool) *Conn {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// serverAndVictim starts a listener at "server" and a spoofer's victim at
+// "victim" on a network with 5 ms of delay; both close with the test.
+func serverAndVictim(t *testing.T, cfg Config) (*Listener, net.PacketConn) {
+	t.Helper()
+	n := simnet.New(simnet.Link{Delay: 5 * time.Millisecond}, 1)
+	ln, err := Listen(n.MustListen("server"), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	atk := n.MustListen("victim")
+	t.Cleanup(func() { atk.Close() })
+	return ln, atk
 }

@@ -97,15 +97,7 @@ func TestEarlyDataSavesARoundTrip(t *testing.T) {
 // received, and the connection must end at the handshake timeout.
 func TestEarlyDataDoesNotAmplify(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		n := simnet.New(simnet.Link{Delay: 5 * time.Millisecond}, 1)
-		cfg := quietConfig()
-		ln, err := Listen(n.MustListen("server"), cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer ln.Close()
-		atk := n.MustListen("victim")
-		defer atk.Close()
+		ln, atk := serverAndVictim(t, quietConfig())
 		got := countReplies(atk, nil)
 		served := make(chan error, 1)
 		go func() {
