@@ -10,9 +10,10 @@ const (
 	modeDelay               // hold the queueing delay near the target
 	modeDrain               // one short drain to re-measure the base RTT
 	modeCompete             // Reno-like AIMD against a buffer-filling flow
+	modeFollow              // BBR-like, against a loss-blind flow (blind.go)
 )
 
-var modeNames = [...]string{"startup", "delay", "drain", "compete"}
+var modeNames = [...]string{"startup", "delay", "drain", "compete", "follow"}
 
 // adaptive implements Fair, High and Low. Decisions are taken once per
 // round (about one smoothed RTT) from the round's minimum RTT, its largest
@@ -65,6 +66,8 @@ type adaptive struct {
 	probeBW      float64   // bandwidth when the last probe started
 	probeExcess  float64   // how far over the bandwidth the last probe paced (at most its gain)
 	probeMult    float64   // grows while consecutive probes find room
+	blind        blindWatch
+	ownDipUntil  time.Time // until then a dip in the RTT is the flow's own drain
 }
 
 // round accumulates samples between decisions.
@@ -79,7 +82,7 @@ type round struct {
 }
 
 func newAdaptive(cfg Config, p params) *adaptive {
-	return &adaptive{cfg: cfg, p: p, rate: cfg.InitialRate, rtt: newRTTStats(), probeMult: 1}
+	return &adaptive{cfg: cfg, p: p, rate: cfg.InitialRate, rtt: newRTTStats(), probeMult: 1, blind: newBlindWatch()}
 }
 
 func (a *adaptive) OnAck(now time.Time, s AckSample) {
@@ -205,7 +208,9 @@ func (a *adaptive) checkShallow(now time.Time) {
 // steady reports whether the flow is past startup and its drain: the loss
 // counts by queue position leave out startup's overshoot, whose drops at
 // a queue the flow will not build again would pass for overflow later.
-func (a *adaptive) steady() bool { return a.mode == modeDelay || a.mode == modeCompete }
+func (a *adaptive) steady() bool {
+	return a.mode == modeDelay || a.mode == modeCompete || a.mode == modeFollow
+}
 
 func (a *adaptive) InflightLimit() int {
 	return inflightFor(a.rate, a.rtt.srtt, a.cfg.MSS, 2)
@@ -270,6 +275,17 @@ func (a *adaptive) endRound(now time.Time) {
 	}
 	if a.heavyLossRound(r) {
 		return
+	}
+	if a.p.compete && a.steady() {
+		a.blind.round(now, blindRound{minRTT: r.minRTT, srtt: a.rtt.srtt, target: a.target(),
+			lost: r.lost > 0, own: now.Before(a.ownDipUntil)})
+		switch {
+		case a.blind.active(now):
+			a.followRound(now)
+			return
+		case a.mode == modeFollow:
+			a.leaveFollow(now)
+		}
 	}
 	switch a.mode {
 	case modeStartup:
@@ -437,6 +453,7 @@ func (a *adaptive) bandwidth() float64 {
 func (a *adaptive) probeBase(q time.Duration) {
 	d := a.rtt.srtt + 4*(a.target()+a.floor()-a.rtt.base())
 	a.startDrain(d, drainGain)
+	a.ownDipUntil = a.drainEnd.Add(3 * a.rtt.srtt)
 	a.baseProbe, a.drainFromQ = true, q
 	// What pacing at drainGain for d removes from a queue of ours.
 	a.drainable = time.Duration((1 - drainGain) * float64(d))

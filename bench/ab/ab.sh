@@ -17,7 +17,8 @@
 # --loss-burst 3 --reorder 1"); TCP_CC="bbr cubic" also runs one iperf3
 # transfer of FILE's size per round and congestion control, seeder to
 # downloader, as a same-run baseline; SEED_TRACE=FILE has the seeder
-# daemons append their SWARM_TRACE records to FILE.
+# daemons append their SWARM_TRACE records to FILE; GET_OUT=FILE appends
+# each get's output (its --json report and, with GET_LOG, its log).
 set -euo pipefail
 # shellcheck source=seeder.sh
 . "$(dirname "$0")/seeder.sh"
@@ -61,6 +62,7 @@ for r in $(seq "$ROUNDS"); do
 		t0=$(date +%s.%N)
 		out=$( { SWARM_LOG=${GET_LOG:-} SWARM_REPO=$WORK/get /usr/bin/time -f "cpu %U %S" $D "$bin" get "$CID" -o "$WORK/out" --peer "$PEER" --json ${GET_ARGS:-}; } 2>&1)
 		t1=$(date +%s.%N)
+		[ -n "${GET_OUT:-}" ] && printf '%s\n' "$out" >>"$GET_OUT"
 		c1=$(awk '{print $14+$15}' /proc/$SEED_PID/stat)
 		kill "$SEED_PID"; wait "$SEED_PID" 2>/dev/null || true; SEED_PID=""
 		gp=$(grep -o '"goodput_mbps":[0-9.]*' <<<"$out" | cut -d: -f2)
