@@ -159,9 +159,16 @@ func TestRecvBufferKeepsBuffers(t *testing.T) {
 	}
 }
 
-// TestRecvBufferFinRules: a FIN that moves, or bytes past it, make the
-// stream inconsistent.
+// TestRecvBufferFinRules: a FIN that moves, one behind bytes already
+// received, or bytes past it, make the stream inconsistent.
 func TestRecvBufferFinRules(t *testing.T) {
+	early := newRecvBuffer(0, NewMemory(0))
+	early.insertBatch([]segmentIn{{off: 0, p: make([]byte, 100)}})
+	if bad, _ := early.insertBatch([]segmentIn{{off: 0, p: make([]byte, 50), fin: true}}); !bad {
+		// Accepted, Read returned the 100 bytes and then waited for ever
+		// for an end at 50 (found by review).
+		t.Error("a FIN behind bytes already received accepted")
+	}
 	b := newRecvBuffer(0, NewMemory(0))
 	if bad, readable := b.insertBatch([]segmentIn{{off: 10, p: []byte("abc"), fin: true}}); bad || readable {
 		t.Fatal("first FIN refused")

@@ -127,7 +127,7 @@ func (e *Endpoint) Close() error {
 	return err
 }
 
-func (e *Endpoint) replyFromTomb(id wire.ConnID, t *tomb) {
+func (e *Endpoint) replyFromTomb(t *tomb) {
 	e.mu.Lock()
 	send := t.replies < closeReplies && time.Now().Before(t.until)
 	t.replies++

@@ -5,11 +5,13 @@ import (
 	"errors"
 	"io"
 	"net"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
 
 	"github.com/swarm-project/swarm/ratectl/simnet"
+	"github.com/swarm-project/swarm/ratectl/wire"
 )
 
 func TestBidirectionalAndClose(t *testing.T) {
@@ -131,4 +133,44 @@ func TestDeadlines(t *testing.T) {
 		s.Close()
 		c.Close()
 	})
+}
+
+// TestClosedConnectionAnswers: a recently closed connection answers a
+// late packet from its peer with its Close, but not a malformed one and
+// not the peer's own Close (two closed ends would answer each other).
+func TestClosedConnectionAnswers(t *testing.T) {
+	n := simnet.New(simnet.Link{Delay: time.Millisecond}, 1)
+	client, server, ln := simPair(t, n, quietConfig())
+	defer ln.Close()
+	id := server.localID
+	if err := server.Close(); err != nil {
+		t.Fatal(err)
+	}
+	client.Close()
+	peer := n.MustListen("client") // the closed client's address, now ours
+	defer peer.Close()
+	var closes atomic.Int64
+	countReplies(peer, func(b []byte) {
+		if typ, _, err := wire.PeekHeader(b); err == nil && typ == wire.TypeClose {
+			closes.Add(1)
+		}
+	})
+	time.Sleep(200 * time.Millisecond) // the server's own Closes, sent twice, are in
+	ping := (&wire.Ping{DestID: id, Number: 7}).Append(nil)
+	for _, c := range []struct {
+		name string
+		pkt  []byte
+		want int64
+	}{
+		{"a truncated Ping", ping[:len(ping)-1], 0},
+		{"the peer's Close", (&wire.Close{DestID: id, Code: 0}).Append(nil), 0},
+		{"a late Ping", ping, 1},
+	} {
+		before := closes.Load()
+		spoof(ln.ep, c.pkt, simnet.Addr("client"))
+		time.Sleep(50 * time.Millisecond)
+		if got := closes.Load() - before; got != c.want {
+			t.Errorf("%s: %d Closes in answer, want %d", c.name, got, c.want)
+		}
+	}
 }

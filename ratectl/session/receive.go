@@ -90,6 +90,9 @@ func (e *Endpoint) dispatch(m *rxMsg) {
 		default:
 			if !looked || id != lastID {
 				lastC, lastID, looked = e.route(id, m.addr), id, true
+				if lastC == nil {
+					e.fromTheDead(typ, id, d, m.addr)
+				}
 			}
 			c = lastC
 			if c == nil && typ == wire.TypeData {
@@ -132,20 +135,53 @@ func (e *Endpoint) routeEarly(id wire.ConnID, addr net.Addr) *Conn {
 }
 
 // route returns the connection a datagram to id from addr belongs to, or
-// nil; for a recently closed connection it answers with its Close.
+// nil.
 func (e *Endpoint) route(id wire.ConnID, addr net.Addr) *Conn {
 	e.mu.Lock()
 	c := e.conns[id]
-	t := e.tombs[id]
 	e.mu.Unlock()
 	if c == nil {
-		if t != nil && sameAddr(t.addr, addr) {
-			e.replyFromTomb(id, t)
-		}
 		return nil
 	}
 	if !sameAddr(c.raddr, addr) {
 		return nil // spoofed or migrated: not supported
 	}
 	return c
+}
+
+// fromTheDead answers a packet to a recently closed connection, from its
+// peer's address, with the connection's Close: the peer missed it. Only a
+// packet that parses whole is answered (the spec drops anything else
+// without reply), and never a Close: two closed ends would answer each
+// other's Closes.
+func (e *Endpoint) fromTheDead(typ wire.Type, id wire.ConnID, d []byte, addr net.Addr) {
+	e.mu.Lock()
+	t := e.tombs[id]
+	e.mu.Unlock()
+	if t != nil && sameAddr(t.addr, addr) && wellFormed(typ, d) {
+		e.replyFromTomb(t)
+	}
+}
+
+// wellFormed reports whether d parses whole as a packet of type typ that
+// a closed connection answers (anything but Initial, which has no
+// connection yet, and Close).
+func wellFormed(typ wire.Type, d []byte) bool {
+	var err error
+	switch typ {
+	case wire.TypeData:
+		_, err = wire.ParseData(d)
+	case wire.TypePing:
+		_, err = wire.ParsePing(d)
+	case wire.TypeAck:
+		var a wire.Ack
+		err = wire.ParseAck(d, &a)
+	case wire.TypeAccept:
+		_, err = wire.ParseAccept(d)
+	case wire.TypeRetry:
+		_, err = wire.ParseRetry(d)
+	default:
+		return false
+	}
+	return err == nil
 }

@@ -93,7 +93,7 @@ type segmentIn struct {
 }
 
 // insertBatch inserts segments in order under one lock. It reports
-// whether the stream is inconsistent (a FIN that moves), stopping there,
+// whether the stream is inconsistent (see insertLocked), stopping there,
 // and whether there is something to read; the caller then signals
 // readable, once for all the batches it inserts in a row.
 func (b *recvBuffer) insertBatch(segs []segmentIn) (bad, readable bool) {
@@ -108,21 +108,23 @@ func (b *recvBuffer) insertBatch(segs []segmentIn) (bad, readable bool) {
 }
 
 // insertLocked adds a segment (the first copy of a byte wins) and reports
-// whether the stream is inconsistent (a FIN that moves). The caller bounds
+// whether the stream is inconsistent: a FIN that moves, one that ends
+// before bytes already received (the stream would never reach it: Read
+// waited for ever), or bytes past the FIN. The caller bounds
 // its end by the credit it granted; mu is held.
 func (b *recvBuffer) insertLocked(sg *segmentIn) bool {
 	off, p := sg.off, sg.p
 	end := off + uint64(len(p))
-	b.high = max(b.high, end)
 	if sg.fin {
-		if b.finKnown && b.finAt != end {
-			return true
+		if b.finKnown && b.finAt != end || end < b.high {
+			return true // a FIN that moves, or one behind bytes already received
 		}
 		b.finAt, b.finKnown = end, true
 	}
 	if b.finKnown && end > b.finAt {
 		return true
 	}
+	b.high = max(b.high, end)
 	if off < b.contig {
 		if end <= b.contig {
 			return false
