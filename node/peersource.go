@@ -175,12 +175,14 @@ func (ps *peerSource) request(ctx context.Context, req wire.Message, want wire.T
 		_ = cs.s.Reset()
 		return wire.Message{}, err
 	}
+	if m.Type != want && m.Type != wire.TypeError {
+		// A protocol violation: the stream is not trusted again.
+		_ = cs.s.Reset()
+		return m, fmt.Errorf("%w: unexpected reply type %d", wire.ErrMalformed, m.Type)
+	}
 	ps.giveBack(cs)
 	if m.Type == wire.TypeError {
 		return m, fmt.Errorf("peer refused: %s", m.Text)
-	}
-	if m.Type != want {
-		return m, fmt.Errorf("%w: unexpected reply type %d", wire.ErrMalformed, m.Type)
 	}
 	return m, nil
 }

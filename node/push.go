@@ -12,7 +12,6 @@ import (
 	"github.com/ipfs/go-cid"
 	"github.com/libp2p/go-libp2p/core/network"
 
-	"github.com/swarm-project/swarm/catalog"
 	"github.com/swarm-project/swarm/chunker/manifest"
 	"github.com/swarm-project/swarm/node/wire"
 	"github.com/swarm-project/swarm/swarm/fetch"
@@ -113,8 +112,10 @@ func (pp *pushPlans) plan(ctx context.Context, root cid.Cid, budget uint64, get 
 	pp.mu.Unlock()
 	if !known {
 		var err error
-		if full, err = decodePlan(ctx, root, get); err != nil && errors.Is(err, catalog.ErrNotFound) {
-			return nil, err // this node may hold it later: not remembered
+		if full, err = decodePlan(ctx, root, get); err != nil && !definitive(err) {
+			// This node may hold it later, or the store or the context
+			// failed this once: not remembered.
+			return nil, err
 		}
 		pp.mu.Lock()
 		if pp.plans == nil || len(pp.plans) >= maxPushPlans {
@@ -134,10 +135,22 @@ func (pp *pushPlans) plan(ctx context.Context, root cid.Cid, budget uint64, get 
 
 // decodePlan decodes root, if its manifest is a single block, into its
 // plan for maxPushBytes; nil for any other manifest.
+// errMultiBlock: a manifest of more than one block is not pushed (its
+// chunk list would cost the seeder a walk of many blocks per request).
+var errMultiBlock = errors.New("manifest has more than one block")
+
+// definitive reports whether a failure to plan a push will recur: the
+// root is no manifest this node can push. Anything else (not held yet, a
+// store error, a cancelled context) may not, and is not remembered.
+func definitive(err error) bool {
+	return errors.Is(err, errMultiBlock) || errors.Is(err, manifest.ErrNotManifest) ||
+		errors.Is(err, manifest.ErrInvalid) || errors.Is(err, manifest.ErrUnsupportedVersion)
+}
+
 func decodePlan(ctx context.Context, root cid.Cid, get func(context.Context, cid.Cid) ([]byte, error)) ([]plannedChunk, error) {
 	m, err := manifest.Decode(ctx, root, func(ctx context.Context, c cid.Cid) ([]byte, error) {
 		if !c.Equals(root) {
-			return nil, errors.New("manifest has more than one block")
+			return nil, errMultiBlock
 		}
 		return get(ctx, c)
 	})

@@ -3,6 +3,7 @@ package node
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -97,6 +98,12 @@ func TestPushPlanDecodedOnce(t *testing.T) {
 	reads := 0
 	get := func(context.Context, cid.Cid) ([]byte, error) { reads++; return blocks[0].Data, nil }
 	var pp pushPlans
+	// A store that fails once is not a root that cannot be pushed (found
+	// by review: the failure was kept until 256 other roots evicted it).
+	failing := func(context.Context, cid.Cid) ([]byte, error) { return nil, errors.New("disk hiccup") }
+	if _, err := pp.plan(context.Background(), root, maxPushBytes, failing); err == nil {
+		t.Fatal("a store error planned a push")
+	}
 	for _, budget := range []uint64{maxPushBytes, 20, 6} {
 		plan, err := pp.plan(context.Background(), root, budget, get)
 		if err != nil {

@@ -109,6 +109,12 @@ func TestCaps(t *testing.T) {
 	if _, err := Decode([]byte{byte(TypeGet), 0x80, 0x00}); !errors.Is(err, ErrMalformed) {
 		t.Fatalf("non-minimal varint accepted: %v", err)
 	}
+	// The frame length too (found by review): 2 in two bytes, then a
+	// NOT_FOUND for request 0.
+	nonMinimal := []byte{0x82, 0x00, byte(TypeNotFound), 0x00}
+	if _, err := ReadFrame(bufio.NewReader(bytes.NewReader(nonMinimal)), nil); !errors.Is(err, ErrMalformed) {
+		t.Fatalf("non-minimal frame length accepted: %v", err)
+	}
 	if _, err := Decode([]byte{99, 0}); !errors.Is(err, ErrMalformed) {
 		t.Fatalf("unknown type accepted: %v", err)
 	}

@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -64,14 +65,19 @@ func TestWithPort(t *testing.T) {
 
 func TestParseRate(t *testing.T) {
 	for in, want := range map[string]float64{"": 0, "200M": 25e6, "1.5G": 1.5e9 / 8, "800K": 1e5, "8": 1} {
-		if got, err := parseRate(in); err != nil || got != want {
+		if got, err := parseRate("--rate", in); err != nil || got != want {
 			t.Errorf("parseRate(%q) = %v, %v; want %v", in, got, err, want)
 		}
 	}
-	for _, bad := range []string{"fast", "-1M", "M"} {
-		if _, err := parseRate(bad); err == nil {
-			t.Errorf("parseRate(%q) accepted", bad)
+	for _, bad := range []string{"fast", "-1M", "M", "NaN", "inf", "-Inf", "1e308G"} {
+		_, err := parseRate("--rate", bad)
+		var ue *usageError
+		if !errors.As(err, &ue) || !strings.Contains(err.Error(), "--rate \""+bad+"\"") {
+			t.Errorf("parseRate(%q): %v; want a usage error naming the flag and the value", bad, err)
 		}
+	}
+	if _, err := (rateFlags{policy: "fair", maxUp: "10M", minRate: "50M"}).config(); err == nil || !strings.Contains(err.Error(), "--min-rate 50M is above --max-upload-rate 10M") {
+		t.Errorf("floor above ceiling: %v", err)
 	}
 	if _, err := (rateFlags{policy: "fixed"}).config(); err == nil {
 		t.Error("fixed without a rate accepted")
@@ -91,6 +97,23 @@ func TestParseSize(t *testing.T) {
 	for _, bad := range []string{"", "lots", "-1M", "0", "MiB", "1e30G"} {
 		if _, err := parseSize(bad); err == nil {
 			t.Errorf("parseSize(%q) accepted", bad)
+		}
+	}
+}
+
+// TestCobraErrorsAreUsage: cobra's own errors (unknown flag or command,
+// wrong number of arguments) exit 2, as documented; they exited 1.
+func TestCobraErrorsAreUsage(t *testing.T) {
+	for _, args := range [][]string{
+		{"get"}, {"get", "a", "b"}, {"get", "--foo", "x"}, {"status", "--bogus"},
+		{"frobnicate"}, {"daemon", "extra"}, {"pin", "frob"}, {"--repo"},
+	} {
+		root := newRootCmd(&env{stdout: io.Discard, stderr: io.Discard})
+		root.SetArgs(args)
+		root.SetOut(io.Discard)
+		err := root.Execute()
+		if code := exitCode(err); err == nil || code != ExitUsage {
+			t.Errorf("swarm %s: %v, exit %d; want exit %d", strings.Join(args, " "), err, code, ExitUsage)
 		}
 	}
 }

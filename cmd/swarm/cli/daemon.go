@@ -49,6 +49,8 @@ func newDaemonCmd(e *env) *cobra.Command {
 	cmd.Flags().StringVar(&f.rate.maxUp, "max-upload-rate", "", "ceiling (the target of --policy fixed) for each upload, bits/s, e.g. 200M")
 	cmd.Flags().StringVar(&f.rate.minRate, "min-rate", "", "floor for each upload, bits/s, e.g. 10M")
 	cmd.Flags().StringVar(&f.maxDown, "max-download-rate", "", "cap on what this node's downloads ask their peers for in all, bits/s")
+	cmd.Flags().StringArrayVar(&f.bootstrap, "bootstrap", nil, "DHT bootstrap peer multiaddr with /p2p/ID (repeatable; added to config.json's)")
+	cmd.Flags().BoolVar(&f.mdns, "mdns", false, "find and announce peers on the local network by multicast DNS (or \"mdns\": true in config.json)")
 	cmd.Flags().StringVar(&f.memory, "transport-memory", "256MiB", "bytes all swarmrc connections may buffer together (unacknowledged sends, data past a loss, queued datagrams), e.g. 1GiB")
 	return cmd
 }
@@ -82,7 +84,7 @@ func runDaemon(ctx context.Context, e *env, f daemonFlags) error {
 		return err
 	}
 	defer closeTrace()
-	maxDown, err := parseRate(f.maxDown)
+	maxDown, err := parseRate("--max-download-rate", f.maxDown)
 	if err != nil {
 		return err
 	}

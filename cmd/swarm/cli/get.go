@@ -55,12 +55,15 @@ missing chunks are fetched. The destination must not exist.`,
 }
 
 func runGet(ctx context.Context, e *env, root string, f getFlags) error {
-	rate, err := parseRate(f.rate)
+	rate, err := parseRate("--rate", f.rate)
 	if err != nil {
 		return err
 	}
-	minRate, err := parseRate(f.minRate)
+	minRate, err := parseRate("--min-rate", f.minRate)
 	if err != nil {
+		return err
+	}
+	if err := checkRates("--min-rate", minRate, "--rate", rate); err != nil {
 		return err
 	}
 	return withClient(ctx, e, func(c *apiclient.Client) error {

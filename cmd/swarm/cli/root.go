@@ -95,7 +95,33 @@ Logs go to stderr; set SWARM_LOG=debug|info|warn|error.
 	root.PersistentFlags().StringVar(&e.repoFlag, "repo", "", "repo directory (default $SWARM_REPO or ~/.swarm)")
 	root.AddCommand(newInitCmd(e), newDaemonCmd(e), newIDCmd(e), newAddCmd(e), newGetCmd(e),
 		newLsCmd(e), newPinCmd(e), newEndpointCmd(e), newBansCmd(e), newStatusCmd(e))
+	markUsageErrors(root)
 	return root
+}
+
+// markUsageErrors makes cobra's own errors (unknown flag or command,
+// wrong number of arguments) usage errors, exit code 2 as documented;
+// they were plain errors, exit 1.
+func markUsageErrors(root *cobra.Command) {
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err.Error()} })
+	group(root)
+	var wrap func(c *cobra.Command)
+	wrap = func(c *cobra.Command) {
+		for _, sub := range c.Commands() {
+			if sub.HasSubCommands() && sub.Args == nil && sub.RunE == nil && sub.Run == nil {
+				group(sub)
+			} else if args := sub.Args; args != nil {
+				sub.Args = func(cmd *cobra.Command, a []string) error {
+					if err := args(cmd, a); err != nil {
+						return &usageError{err.Error()}
+					}
+					return nil
+				}
+			}
+			wrap(sub)
+		}
+	}
+	wrap(root)
 }
 
 // usageError marks bad arguments.
@@ -133,4 +159,17 @@ func codeExit(code string) int {
 		return ExitInterrupted
 	}
 	return ExitError
+}
+
+// group makes a command that only holds subcommands print its help when
+// run alone and refuse an unknown subcommand (cobra printed the help and
+// exited 0).
+func group(c *cobra.Command) {
+	c.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
+	c.Args = func(cmd *cobra.Command, args []string) error {
+		if len(args) > 0 {
+			return &usageError{fmt.Sprintf("unknown command %q for %q; see %s --help", args[0], cmd.CommandPath(), cmd.CommandPath())}
+		}
+		return nil
+	}
 }
