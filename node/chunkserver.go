@@ -124,7 +124,16 @@ func (cs *chunkServer) setRate(remote ma.Multiaddr, req wire.Message) wire.Messa
 
 // grantRate is what a request gets: its policy and rates, the target
 // capped by the ceiling, the floor capped by the target.
+//
+// PolicyDefault gets the daemon's own settings back.
 func grantRate(req wire.Message, ceiling ratectl.Config) ratectl.Config {
+	if req.Policy == wire.PolicyDefault {
+		cfg := ceiling
+		if cfg.Policy == 0 {
+			cfg.Policy = ratectl.Fair
+		}
+		return cfg
+	}
 	cfg := ratectl.Config{Policy: ratectl.Policy(req.Policy), TargetRate: float64(req.Target), MinRate: float64(req.MinRate)}
 	if c := ceiling.TargetRate; c > 0 && (cfg.TargetRate == 0 || cfg.TargetRate > c) {
 		cfg.TargetRate = c

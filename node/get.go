@@ -373,19 +373,21 @@ func ratePolicy(req apitype.GetRequest) (ratectl.Policy, error) {
 }
 
 // requestRates asks every peer, all at once, to send this download with
-// the requested policy and rates, and returns a func that waits for the
-// answers. A peer that cannot (no swarmrc session, an old version) keeps
-// its own settings; the download goes on.
+// the requested policy and rates, or with its own settings when none were
+// asked for (p is 0): the connection may be one an earlier download set
+// rates on, and a daemon keeps its connections. It returns a func that
+// waits for the answers. A peer that cannot (no swarmrc session, an old
+// version) keeps its own settings; the download goes on.
 func (n *Node) requestRates(ctx context.Context, set *sourceSet, p ratectl.Policy, req apitype.GetRequest) (wait func()) {
 	var wg sync.WaitGroup
-	if p == 0 {
-		return wg.Wait
-	}
 	for _, ps := range set.peers {
 		wg.Go(func() {
 			m, err := ps.requestRate(ctx, uint8(p), uint64(req.Rate), uint64(req.MinRate))
-			if err != nil {
-				n.log.Warn("peer keeps its own rate settings", "peer", ps.peer, "err", err)
+			if err != nil && p == 0 {
+				n.log.Debug("peer keeps its own rate settings", "peer", ps.peer, "err", err)
+				return
+			} else if err != nil {
+				n.log.Warn("peer keeps its own rate settings: --policy, --rate and --min-rate apply only over swarmrc", "peer", ps.peer, "err", err)
 				return
 			}
 			n.log.Info("peer sends with", "peer", ps.peer, "policy", ratectl.Policy(m.Policy), "rate", m.Target, "min", m.MinRate)

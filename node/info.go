@@ -1,22 +1,42 @@
 package node
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
 	"time"
 
+	ma "github.com/multiformats/go-multiaddr"
+
 	"github.com/swarm-project/swarm/chunker/manifest"
 	"github.com/swarm-project/swarm/node/apitype"
+	rcp2p "github.com/swarm-project/swarm/ratectl/p2p"
 )
 
 // ID returns the node's peer ID and its full listen multiaddrs.
+//
+// Swarmrc addresses come first: they are the ones to pass as --peer (over
+// TCP or QUIC a transfer gets their congestion control, and rate requests
+// do not apply).
 func (n *Node) ID() apitype.ID {
 	out := apitype.ID{ID: n.host.ID().String(), Addrs: []string{}}
-	for _, a := range n.host.Addrs() {
+	addrs := n.host.Addrs()
+	slices.SortStableFunc(addrs, func(a, b ma.Multiaddr) int {
+		return cmp.Compare(rank(a), rank(b))
+	})
+	for _, a := range addrs {
 		out.Addrs = append(out.Addrs, fmt.Sprintf("%s/p2p/%s", a, n.host.ID()))
 	}
 	return out
+}
+
+// rank orders addresses for ID: swarmrc first.
+func rank(a ma.Multiaddr) int {
+	if rcp2p.IsAddr(a) {
+		return 0
+	}
+	return 1
 }
 
 // Ls lists a root's manifest, fetching it from peers or gateways if it is

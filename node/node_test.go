@@ -369,6 +369,16 @@ func TestGetRequestsRate(t *testing.T) {
 	if tot := st.SessionTotals; tot.BytesSent < 1<<20 || tot.BytesRetrans > tot.BytesSent {
 		t.Fatalf("seeder session totals: %+v, want at least the 1 MiB file sent", tot)
 	}
+	// A later download that asks for nothing gets the seeder's own
+	// settings back: the connection is the same (found by review: it kept
+	// the earlier download's fixed rate).
+	plain := apitype.GetRequest{CID: res.Root, Out: filepath.Join(t.TempDir(), "o3"), Peers: req.Peers}
+	if _, err := b.Get(context.Background(), plain, nil); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := a.Status(context.Background()); len(st.Sessions) != 1 || st.Sessions[0].Policy != "fair" {
+		t.Fatalf("seeder sessions after a download that asked for nothing: %+v", st.Sessions)
+	}
 	bad := req
 	bad.Policy, bad.Out = "turbo", filepath.Join(t.TempDir(), "o2")
 	if _, err := b.Get(context.Background(), bad, nil); node.APIError(err).Code != apitype.CodeUsage {

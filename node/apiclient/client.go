@@ -33,6 +33,9 @@ type Client struct {
 	http  *http.Client
 }
 
+// Base is the API's base URL, http://HOST:PORT.
+func (c *Client) Base() string { return c.base }
+
 // New returns a client for a node's API at addr (HOST:PORT) with token.
 func New(addr, token string) *Client {
 	return &Client{base: "http://" + addr, token: token, http: &http.Client{}}

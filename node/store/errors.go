@@ -2,6 +2,8 @@ package store
 
 import (
 	"errors"
+	"os"
+	"strconv"
 
 	"github.com/swarm-project/swarm/node/store/storecore"
 )
@@ -20,3 +22,22 @@ var (
 	// ErrInvalid reports an argument the store refuses to record.
 	ErrInvalid = storecore.ErrInvalid
 )
+
+// LockedError is ErrLocked with the repo and, when the lock file names it,
+// the process holding it.
+type LockedError struct {
+	Dir string
+	PID int // 0 if unknown
+}
+
+func (e *LockedError) Error() string {
+	switch {
+	case e.PID == 0:
+		return ErrLocked.Error() + ": " + e.Dir
+	case e.PID == os.Getpid():
+		return ErrLocked.Error() + ": " + e.Dir + " (this process already has it open)"
+	}
+	return ErrLocked.Error() + ": " + e.Dir + " (pid " + strconv.Itoa(e.PID) + ")"
+}
+
+func (e *LockedError) Unwrap() error { return ErrLocked }

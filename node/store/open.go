@@ -65,16 +65,13 @@ func openError(dir, indexDir string, err error) error {
 	if !strings.Contains(err.Error(), "Another process is using this Badger database") {
 		return fmt.Errorf("store: opening index %s: %w", indexDir, err)
 	}
-	holder := ""
+	le := &LockedError{Dir: dir}
 	if b, rerr := os.ReadFile(filepath.Join(indexDir, "LOCK")); rerr == nil {
 		if pid, perr := strconv.Atoi(strings.TrimSpace(string(b))); perr == nil {
-			holder = fmt.Sprintf(" (pid %d)", pid)
-			if pid == os.Getpid() {
-				holder = " (this process already has it open)"
-			}
+			le.PID = pid
 		}
 	}
-	return fmt.Errorf("%w: %s%s", ErrLocked, dir, holder)
+	return le
 }
 
 // Close stops the journal writer and closes the index. Later calls return

@@ -74,8 +74,9 @@ type Message struct {
 	Data []byte  // TypeBlock
 	Code uint64  // TypeError
 	Text string  // TypeError
-	// TypeRate, TypeRateOK: policy (1 fixed, 2 fair, 3 high, 4 low) and
-	// rates in bytes per second (0: no ceiling / default floor).
+	// TypeRate, TypeRateOK: policy (1 fixed, 2 fair, 3 high, 4 low; in
+	// TypeRate also PolicyDefault) and rates in bytes per second (0: no
+	// ceiling / default floor).
 	Policy  uint8
 	Target  uint64
 	MinRate uint64
@@ -217,7 +218,7 @@ func decodePayload(m *Message, rest []byte) error {
 			return malformed("trailing bytes after not-found")
 		}
 	case TypeRate, TypeRateOK:
-		return decodeRate(m, rest)
+		return decodeRate(m, rest, m.Type == TypeRate)
 	case TypeError:
 		r, code, err := uvarint(rest)
 		if err != nil {
@@ -290,12 +291,17 @@ func uvarint(b []byte) ([]byte, uint64, error) {
 	return b[n:], v, nil
 }
 
-func decodeRate(m *Message, rest []byte) error {
+// PolicyDefault in a RATE asks the responder for its own settings again:
+// a download that asks for nothing in particular must not inherit the
+// rates an earlier download on the same connection asked for.
+const PolicyDefault = 0
+
+func decodeRate(m *Message, rest []byte, request bool) error {
 	if len(rest) < 1 {
 		return malformed("rate message without policy")
 	}
 	m.Policy = rest[0]
-	if m.Policy < 1 || m.Policy > 4 {
+	if (m.Policy < 1 || m.Policy > 4) && !(request && m.Policy == PolicyDefault) {
 		return malformed("unknown policy %d", m.Policy)
 	}
 	r, target, err := uvarint(rest[1:])

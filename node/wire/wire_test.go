@@ -195,3 +195,21 @@ func TestPushFraming(t *testing.T) {
 		t.Fatalf("push without a root encoded: %v", err)
 	}
 }
+
+// TestRatePolicyDefault: a RATE may ask for the responder's own settings
+// (policy 0); a RATE_OK always names the policy it applied.
+func TestRatePolicyDefault(t *testing.T) {
+	for _, c := range []struct {
+		typ Type
+		ok  bool
+	}{{TypeRate, true}, {TypeRateOK, false}} {
+		frame, err := AppendFrame(nil, &Message{Type: c.typ, ID: 1, Policy: PolicyDefault})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = Decode(bodyOf(t, frame))
+		if (err == nil) != c.ok {
+			t.Errorf("%v with policy 0: %v", c.typ, err)
+		}
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/swarm-project/swarm/node"
+	"github.com/swarm-project/swarm/node/apiclient"
 	"github.com/swarm-project/swarm/node/config"
 )
 
@@ -62,6 +63,10 @@ func runDaemon(ctx context.Context, e *env, f daemonFlags) error {
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(daemonMemoryLimit) // serves many peers at once
+	}
+	if c, err := apiclient.FromRepo(ctx, repo); err == nil {
+		// Waiting for the lock would take lockWait to say the same.
+		return fmt.Errorf("%w: a daemon is already running for %s; its API answers at %s", errRepoLocked, repo, c.Base())
 	}
 	cfg, err := config.Load(repo)
 	if err != nil {

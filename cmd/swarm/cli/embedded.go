@@ -67,7 +67,7 @@ func withClient(ctx context.Context, e *env, fn func(c *apiclient.Client) error)
 		return err
 	}
 	n, err := openNode(repo, []string{}, newLogger(slog.LevelWarn), nodeOpts{})
-	if errors.Is(err, errRepoLocked) {
+	if errors.Is(err, errRepoLocked) && !holderOf(err).command() {
 		// A daemon that is still starting holds the repo before its API
 		// answers: wait for it rather than fail.
 		if c, werr := waitForDaemon(ctx, repo, daemonStartWait); werr == nil {
@@ -105,7 +105,7 @@ func openNode(repo string, listen []string, log *slog.Logger, o nodeOpts) (*node
 	case errors.Is(err, config.ErrNotInitialized):
 		return nil, &usageError{fmt.Sprintf("%s: repo not initialised; run `swarm init` first (or pass --repo)", repo)}
 	case errors.Is(err, node.ErrRepoLocked):
-		return nil, fmt.Errorf("%w: %s is in use by another swarm process, whose API does not answer: %v", errRepoLocked, repo, err)
+		return nil, lockedError(repo, err)
 	}
 	return nil, err
 }
