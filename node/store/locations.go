@@ -107,8 +107,14 @@ func (s *Store) ReadChunk(ctx context.Context, c cid.Cid) ([]byte, error) {
 }
 
 // dropLocation removes one stale location of c (if it is still recorded).
+// The first for a path is a warning that says what to do: the node no
+// longer serves that part of the file.
 func (s *Store) dropLocation(c cid.Cid, l catalog.Location) error {
-	s.log.Info("dropping stale chunk location", "cid", c, "path", l.Path, "offset", l.Offset)
+	if _, seen := s.warned.LoadOrStore(l.Path, struct{}{}); !seen && l.Kind == catalog.InPlace {
+		s.log.Warn("a file changed since it was added: the chunks that no longer match are not served; run `swarm add` on it again to serve its new content",
+			"path", l.Path, "offset", l.Offset)
+	}
+	s.log.Debug("dropping stale chunk location", "cid", c, "path", l.Path, "offset", l.Offset)
 	key := locationKey(c)
 	return s.updateItems(1, func(txn *badger.Txn, _ int) error {
 		have, err := getLocations(txn, key)

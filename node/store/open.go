@@ -29,6 +29,7 @@ type Store struct {
 	closed bool
 
 	journal *journalWriter
+	warned  sync.Map // paths whose changed content was reported, path → struct{}
 }
 
 // Open opens (creating if needed) the index in dir/index and the blob store

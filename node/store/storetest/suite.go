@@ -33,6 +33,7 @@ func Run(t *testing.T, open func(t *testing.T) catalog.Store) {
 		{"ReadChunkNotFound", testReadChunkNotFound},
 		{"ReadChunkStaleContent", testReadChunkStaleContent},
 		{"ReadChunkStaleSize", testReadChunkStaleSize},
+		{"ReadChunkTouched", testReadChunkTouched},
 		{"ReadChunkStaleDeleted", testReadChunkStaleDeleted},
 		{"ReadChunkFallback", testReadChunkFallback},
 		{"ReadChunkBlobFallback", testReadChunkBlobFallback},

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ipfs/go-cid"
 	"github.com/swarm-project/swarm/catalog"
@@ -67,10 +68,28 @@ func testReadChunkStaleContent(t *testing.T, s catalog.Store) {
 	wantRead(t, s, locs[0].CID, data[:testChunk]) // untouched chunk still reads
 }
 
+// A shorter file loses the chunks past its end; the others still read.
 func testReadChunkStaleSize(t *testing.T, s catalog.Store) {
-	locs, _ := chunkFile(t, t.TempDir(), "f", 2*testChunk, 12)
+	locs, data := chunkFile(t, t.TempDir(), "f", 2*testChunk, 12)
 	mustPut(t, s, locs...)
 	path := locs[0].Loc.Path
+	if err := os.Truncate(path, testChunk+5); err != nil {
+		t.Fatal(err)
+	}
+	wantStale(t, s, locs[1].CID, path)
+	wantRead(t, s, locs[0].CID, data[:testChunk])
+}
+
+// A file touched, or grown at its end, still serves every chunk that
+// hashes right: before, a new mtime or size dropped them all, silently.
+func testReadChunkTouched(t *testing.T, s catalog.Store) {
+	locs, data := chunkFile(t, t.TempDir(), "f", 2*testChunk, 15)
+	mustPut(t, s, locs...)
+	path := locs[0].Loc.Path
+	later := time.Now().Add(time.Hour)
+	if err := os.Chtimes(path, later, later); err != nil {
+		t.Fatal(err)
+	}
 	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -79,7 +98,8 @@ func testReadChunkStaleSize(t *testing.T, s catalog.Store) {
 		t.Fatal(err)
 	}
 	f.Close()
-	wantStale(t, s, locs[0].CID, path)
+	wantRead(t, s, locs[0].CID, data[:testChunk])
+	wantRead(t, s, locs[1].CID, data[testChunk:])
 }
 
 func testReadChunkStaleDeleted(t *testing.T, s catalog.Store) {
