@@ -117,3 +117,17 @@ func TestCobraErrorsAreUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestSessionLine: a downloading node's session says it is receiving, not
+// show its requests' rate and retransmissions as the transfer's.
+func TestSessionLine(t *testing.T) {
+	down := sessionLine(apitype.Session{Remote: "/ip4/1.2.3.4/udp/4802/swarmrc", Policy: "fair", Mode: "delay",
+		RateMbps: 0.1, BytesSent: 12 << 10, BytesRetrans: 3 << 10, BytesRecv: 48 << 20})
+	if !strings.Contains(down, "receiving: 48.0 MiB received") || strings.Contains(down, "retransmitted") {
+		t.Errorf("downloading: %s", down)
+	}
+	up := sessionLine(apitype.Session{Policy: "fixed", Mode: "fixed", RateMbps: 20, BytesSent: 48 << 20, BytesRetrans: 1 << 20})
+	if !strings.Contains(up, "sending: fixed/fixed  rate 20.0 Mbit/s") || !strings.Contains(up, "(2.08% retransmitted)") {
+		t.Errorf("uploading: %s", up)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/swarm-project/swarm/node/apiclient"
+	"github.com/swarm-project/swarm/node/apitype"
 )
 
 func newStatusCmd(e *env) *cobra.Command {
@@ -40,12 +41,7 @@ func runStatus(ctx context.Context, e *env, asJSON bool) error {
 			fmt.Fprintf(e.stdout, "%-4s %s  %s\n", t.Kind, t.Target, progressLine("", t.Progress))
 		}
 		for _, s := range st.Sessions {
-			retrans := 0.0
-			if s.BytesSent > 0 {
-				retrans = float64(s.BytesRetrans) * 100 / float64(s.BytesSent)
-			}
-			fmt.Fprintf(e.stdout, "swarmrc %s  %s/%s  rate %.1f Mbit/s  rtt %.1f ms (base %.1f)  loss %.2f%%  datagrams %d B  sent %s (%.2f%% retransmitted)  received %s\n",
-				s.Remote, s.Policy, s.Mode, s.RateMbps, s.RTTms, s.BaseRTTms, s.Loss*100, s.Datagram, humanBytes(s.BytesSent), retrans, humanBytes(s.BytesRecv))
+			fmt.Fprintln(e.stdout, sessionLine(s))
 		}
 		if t := st.SessionTotals; t.BytesSent > 0 || t.BytesRecv > 0 {
 			fmt.Fprintf(e.stdout, "swarmrc since start: sent %s (%.2f%% retransmitted)  received %s\n",
@@ -57,4 +53,21 @@ func runStatus(ctx context.Context, e *env, asJSON bool) error {
 		}
 		return nil
 	})
+}
+
+// sessionLine describes one swarmrc connection. The policy, rate and loss
+// are of what this end sends; on a downloading node that is requests and
+// acknowledgements, so the line says so rather than show a control
+// stream's rate and retransmissions as the transfer's.
+func sessionLine(s apitype.Session) string {
+	retrans := 0.0
+	if s.BytesSent > 0 {
+		retrans = float64(s.BytesRetrans) * 100 / float64(s.BytesSent)
+	}
+	head := fmt.Sprintf("swarmrc %s  rtt %.1f ms (base %.1f)  datagrams %d B", s.Remote, s.RTTms, s.BaseRTTms, s.Datagram)
+	if s.BytesRecv > 8*s.BytesSent {
+		return fmt.Sprintf("%s  receiving: %s received; this end sends only requests and acks (%s)", head, humanBytes(s.BytesRecv), humanBytes(s.BytesSent))
+	}
+	return fmt.Sprintf("%s  sending: %s/%s  rate %.1f Mbit/s  loss %.2f%%  sent %s (%.2f%% retransmitted)  received %s",
+		head, s.Policy, s.Mode, s.RateMbps, s.Loss*100, humanBytes(s.BytesSent), retrans, humanBytes(s.BytesRecv))
 }
