@@ -117,7 +117,11 @@ func (cs *chunkServer) setRate(remote ma.Multiaddr, req wire.Message) wire.Messa
 	if err := cs.rc.SetRate(remote, cfg); err != nil {
 		return wire.Message{Type: wire.TypeError, ID: req.ID, Code: wire.CodeBadRequest, Text: err.Error()}
 	}
-	cs.log.Info("peer set its download rate", "remote", remote, "policy", cfg.Policy, "target", cfg.TargetRate, "min", cfg.MinRate)
+	level := slog.LevelInfo
+	if req.Policy == wire.PolicyDefault {
+		level = slog.LevelDebug // every download that asks for nothing sends one
+	}
+	cs.log.Log(cs.ctx, level, "peer set its download rate", "remote", remote, "policy", cfg.Policy, "target", cfg.TargetRate, "min", cfg.MinRate)
 	return wire.Message{Type: wire.TypeRateOK, ID: req.ID, Policy: uint8(cfg.Policy),
 		Target: uint64(cfg.TargetRate), MinRate: uint64(cfg.MinRate)}
 }

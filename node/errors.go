@@ -55,3 +55,7 @@ func badRequest(format string, a ...any) error {
 
 // ErrRepoLocked: another process (usually a daemon) has the repo open.
 var ErrRepoLocked = store.ErrLocked
+
+// LockedError is the ErrRepoLocked a node's opening returns, naming the
+// process that holds the repo when the lock file does.
+type LockedError = store.LockedError

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -390,7 +391,11 @@ func (n *Node) requestRates(ctx context.Context, set *sourceSet, p ratectl.Polic
 				n.log.Warn("peer keeps its own rate settings: --policy, --rate and --min-rate apply only over swarmrc", "peer", ps.peer, "err", err)
 				return
 			}
-			n.log.Info("peer sends with", "peer", ps.peer, "policy", ratectl.Policy(m.Policy), "rate", m.Target, "min", m.MinRate)
+			level := slog.LevelInfo
+			if p == 0 {
+				level = slog.LevelDebug
+			}
+			n.log.Log(ctx, level, "peer sends with", "peer", ps.peer, "policy", ratectl.Policy(m.Policy), "rate", m.Target, "min", m.MinRate)
 		})
 	}
 	return wg.Wait

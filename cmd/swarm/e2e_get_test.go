@@ -79,7 +79,7 @@ func TestE2EErrors(t *testing.T) {
 		{[]string{"get", "not-a-cid", "-o", filepath.Join(t.TempDir(), "x")}, 2, "not a CID"},
 		{[]string{"get", chunker.ChunkCID([]byte("x")).String(), "-o", filepath.Join(t.TempDir(), "x")}, 4, "not a manifest"},
 		{[]string{"add", "/nonexistent/path"}, 2, "no such file"},
-		{[]string{"frobnicate"}, 1, "unknown command"},
+		{[]string{"frobnicate"}, 2, "unknown command"}, // a usage error, as documented (1 before session 9)
 	}
 	for _, tc := range cases {
 		r := run(t, a, tc.args...)

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/swarm-project/swarm/node/store"
+	"github.com/swarm-project/swarm/node"
 )
 
 // repoHolder is the process holding a repo's lock, as far as it can be
@@ -19,7 +19,7 @@ type repoHolder struct {
 
 // holderOf finds the holder named in a lock error.
 func holderOf(err error) repoHolder {
-	var le *store.LockedError
+	var le *node.LockedError
 	if !errors.As(err, &le) || le.PID == 0 {
 		return repoHolder{}
 	}
