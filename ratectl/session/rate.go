@@ -35,13 +35,19 @@ func (c *Conn) SetRate(cfg ratectl.Config) error {
 	}
 }
 
-// setRate runs on the loop goroutine.
+// setRate runs on the loop goroutine. Settings equal to those in force
+// change nothing: a new controller would start over from its initial rate
+// and forget the path (every download that asks for nothing in particular
+// asks for the peer's own settings again).
 func (s *loopState) setRate(cfg ratectl.Config) error {
+	if sameRates(cfg, s.rateCfg) {
+		return nil
+	}
 	ctl, err := ratectl.New(dataRates(cfg))
 	if err != nil {
 		return err
 	}
-	s.ctl = ctl
+	s.ctl, s.rateCfg = ctl, cfg
 	s.syncMSS()
 	s.pacer.SetRate(s.now, ctl.Rate())
 	return nil
@@ -56,4 +62,18 @@ func (s *loopState) setRate(cfg ratectl.Config) error {
 func dataRates(cfg ratectl.Config) ratectl.Config {
 	cfg.Header = wire.DataHeaderLen
 	return cfg
+}
+
+// sameRates reports whether two configurations ask for the same control:
+// the policy (zero is fair, the default), the rates and the queue target,
+// which are what a peer's rate request sets.
+func sameRates(a, b ratectl.Config) bool {
+	pol := func(p ratectl.Policy) ratectl.Policy {
+		if p == 0 {
+			return ratectl.Fair
+		}
+		return p
+	}
+	return pol(a.Policy) == pol(b.Policy) && a.TargetRate == b.TargetRate &&
+		a.MinRate == b.MinRate && a.QueueDelay == b.QueueDelay
 }

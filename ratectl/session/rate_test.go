@@ -42,6 +42,33 @@ func TestSetRate(t *testing.T) {
 	})
 }
 
+// Asking for the settings in force changes nothing: every download that
+// asks for nothing in particular asks its peer for the peer's own settings
+// again, and a new controller would start over from its initial rate.
+func TestSetRateSameKeepsTheController(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		n := simnet.New(simnet.Link{Rate: 100e6 / 8, Delay: 10 * time.Millisecond}, 1)
+		c, s, ln := simPair(t, n, quietConfig())
+		defer ln.Close()
+		defer s.Close()
+		defer c.Close()
+		transfer(t, c, s, payload(8<<20))
+		time.Sleep(200 * time.Millisecond) // stats are published by the loop
+		before := c.Stats()
+		if before.Mode == "startup" {
+			t.Fatalf("still in startup after 8 MiB: %+v", before)
+		}
+		if err := c.SetRate(ratectl.Config{Policy: ratectl.Fair}); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(200 * time.Millisecond)
+		if after := c.Stats(); after.Mode != before.Mode || after.Rate < before.Rate/2 {
+			t.Fatalf("the same settings again reset the controller: %s at %.0f B/s, then %s at %.0f B/s",
+				before.Mode, before.Rate, after.Mode, after.Rate)
+		}
+	})
+}
+
 // The target is a rate of stream data, not of datagrams: fixed at 2 MB/s
 // moves 2 MB/s of the application's bytes, its headers on top (it moved
 // 1.96 when the target counted datagrams: 1424 data bytes in 1452), at

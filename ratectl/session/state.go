@@ -28,6 +28,7 @@ type loopState struct {
 
 	// sending
 	ctl           ratectl.Controller
+	rateCfg       ratectl.Config // what ctl was made from
 	pacer         *ratectl.Pacer
 	sampler       ratectl.RateSampler
 	rtt           rttEstimator
@@ -126,7 +127,7 @@ func (s *loopState) init(c *Conn) {
 	if err != nil {
 		panic(err) // validated in Config.withDefaults
 	}
-	s.ctl = ctl
+	s.ctl, s.rateCfg = ctl, cfg.Rate
 	s.pacer = ratectl.NewPacer(ctl.Rate(), ratectl.DefaultBurst, cfg.MaxDatagram)
 	s.rtt = newRTTEstimator()
 	s.pktThreshold, s.timeThreshold = packetThreshold, 9
