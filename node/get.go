@@ -100,7 +100,8 @@ func (n *Node) Get(ctx context.Context, req apitype.GetRequest, progress func(ap
 // that one round trip carries them all: the rate request, the first have
 // queries and the request for a push of the first chunks.
 type opening struct {
-	waitRates func() // waits for the rate requests' answers
+	waitRates func() // waits for the rate requests' answers (at once when none was asked)
+	rateDone  func() // cancels the rate requests still out and waits for them (close)
 	early     *earlyHaves
 	push      *pushSource // nil: none asked
 	journal   *journal
@@ -110,7 +111,15 @@ type opening struct {
 // open sends them; close stops what is still out.
 func (n *Node) open(ctx context.Context, root cid.Cid, set *sourceSet, policy ratectl.Policy, req apitype.GetRequest) *opening {
 	o := &opening{journal: &journal{store: n.store, id: downloadID(root, req.Out)}, started: time.Now()}
-	o.waitRates = n.requestRates(ctx, set, policy, req)
+	rctx, cancel := context.WithCancel(ctx)
+	wait := n.requestRates(rctx, set, policy, req)
+	o.waitRates, o.rateDone = wait, func() { cancel(); wait() }
+	if policy == 0 {
+		// Asking for the peers' own settings again need not hold the
+		// first chunk requests (nothing changes when none was set), nor
+		// the end of the download: close cancels what is still out.
+		o.waitRates = func() {}
+	}
 	o.early = askHavesEarly(ctx, root, set.peers)
 	o.push = n.askPush(ctx, root, set, o.journal)
 	return o
@@ -119,6 +128,7 @@ func (n *Node) open(ctx context.Context, root cid.Cid, set *sourceSet, policy ra
 func (o *opening) close() {
 	o.early.stop()
 	o.push.close()
+	o.rateDone()
 }
 
 func parseRoot(s string) (cid.Cid, error) {
