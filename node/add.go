@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ipfs/go-cid"
+
 	"github.com/swarm-project/swarm/catalog"
 	"github.com/swarm-project/swarm/chunker/manifest"
 	"github.com/swarm-project/swarm/node/apitype"
@@ -60,6 +62,10 @@ func (n *Node) Add(ctx context.Context, req apitype.AddRequest, progress func(ap
 	if name == "" {
 		name = m.Name
 	}
+	replaced, err := n.pinnedAs(ctx, name)
+	if err != nil {
+		return nil, err
+	}
 	if err := n.store.AddPin(ctx, catalog.Pin{Name: name, Root: rootCID, Added: time.Now()}); err != nil {
 		return nil, err
 	}
@@ -69,6 +75,9 @@ func (n *Node) Add(ctx context.Context, req apitype.AddRequest, progress func(ap
 	n.provide(rootCID)
 	res := &apitype.AddResult{Root: rootCID.String(), Name: name, Bytes: m.TotalSize(),
 		Skipped: skipped, Seconds: time.Since(start).Seconds()}
+	if replaced.Defined() && !replaced.Equals(rootCID) {
+		res.Replaced = replaced.String()
+	}
 	for _, e := range m.Entries {
 		if e.Kind == manifest.KindDir {
 			res.Dirs++
@@ -153,4 +162,18 @@ func scanOne(root, p string, d fs.DirEntry) (scanned, bool, error) {
 		return scanned{}, false, fmt.Errorf("add: %s: %w", p, err)
 	}
 	return scanned{entry: e, abs: p, modTime: info.ModTime().UnixNano()}, true, nil
+}
+
+// pinnedAs returns the root pinned under name, or cid.Undef.
+func (n *Node) pinnedAs(ctx context.Context, name string) (cid.Cid, error) {
+	pins, err := n.store.Pins(ctx)
+	if err != nil {
+		return cid.Undef, err
+	}
+	for _, p := range pins {
+		if p.Name == name {
+			return p.Root, nil
+		}
+	}
+	return cid.Undef, nil
 }

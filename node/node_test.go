@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -589,4 +590,30 @@ func bytesFrom(res *apitype.GetResult, name string) int64 {
 		}
 	}
 	return n
+}
+
+// Adding under a name another root holds moves the name, and says so
+// (found by review: the earlier root silently lost its name).
+func TestAddReportsAMovedName(t *testing.T) {
+	a := nodetest.New(t)
+	dir := t.TempDir()
+	var roots []string
+	for i, body := range []string{"one", "two", "two"} {
+		f := filepath.Join(dir, "f"+strconv.Itoa(min(i, 1))) // the third adds the second again
+		if err := os.WriteFile(f, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		res, err := a.Add(context.Background(), apitype.AddRequest{Path: f, Name: "tree"}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		roots = append(roots, res.Root)
+		want := ""
+		if i == 1 {
+			want = roots[0]
+		}
+		if res.Replaced != want {
+			t.Errorf("add %d: replaced %q, want %q", i, res.Replaced, want)
+		}
+	}
 }

@@ -92,6 +92,9 @@ type AddResult struct {
 	Bytes   int64   `json:"bytes"`
 	Skipped int     `json:"skipped"` // symlinks and special files not added
 	Seconds float64 `json:"seconds"`
+	// Replaced is the root the name pinned before, if another: the name
+	// moved (that root stays in the index, unnamed).
+	Replaced string `json:"replaced,omitempty"`
 }
 
 // GetResult is the outcome of a get.

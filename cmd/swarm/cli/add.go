@@ -51,6 +51,9 @@ func runAdd(ctx context.Context, e *env, path string, f addFlags) error {
 		if err != nil {
 			return err
 		}
+		if res.Replaced != "" {
+			fmt.Fprintf(e.stderr, "note: the name %q now pins %s; it pinned %s before\n", res.Name, res.Root, res.Replaced)
+		}
 		if f.quiet {
 			fmt.Fprintln(e.stdout, res.Root)
 			return nil
