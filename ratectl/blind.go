@@ -20,7 +20,14 @@ import "time"
 // So a dip counts when the queue had stood over two targets for a second
 // or more, with losses in at least dipLossEpisodes separate round trips,
 // fell under half the target, and came back over the target within
-// dipMaxLen. Two dips dipEveryMin to dipEveryMax apart mark a loss-blind
+// dipBaseLen + dipRTTs SRTTs. The falling edge must be steep: a round
+// between half a target and a target resets the standing queue, so a dip
+// that lingers there a round is missed. Letting it pass (tried) let random
+// loss of 0.05 % satisfy the loss guard, and the flow followed CUBIC and
+// Reno (TestNoFollowAgainstLossBasedTCP); a loss signature that random
+// loss does not have would be needed first.
+//
+// Two dips dipEveryMin to dipEveryMax apart mark a loss-blind
 // competitor for blindHold, renewed by each further such dip; meanwhile the
 // flow follows its own delivery rate as BBR does (the follow mode) and does
 // not answer losses, so that the two loss-blind flows share as two BBR
@@ -109,7 +116,8 @@ func (w *blindWatch) active(now time.Time) bool { return now.Before(w.until) }
 
 // followRound paces at the largest delivery rate of the last ten rounds,
 // with BBR v1's gain cycle, losses ignored. A probe that found room is
-// repeated at once with twice the gain (up to maxFollowMult times), as
+// repeated at once with twice the gain, until the gain is maxFollowMult
+// times the first (repeating for ever kept the flow draining), as
 // the delay mode's are: the flow arrives here squeezed to a small share,
 // and BBR's one probe in eight regained it at about 1.3 Mbit/s a second
 // in the lab.
@@ -124,12 +132,14 @@ func (a *adaptive) followRound(now time.Time) {
 		a.probeBW = bw
 		a.setRate(bw * (1 + g))
 	case phaseDrain:
+		// Its dip shows in the next two round trips' samples; marking
+		// three swallowed BBR's own dips and let the mode lapse.
 		a.setRate(bw * followGainDown)
-		a.ownDipUntil = now.Add(3 * a.rtt.srtt)
+		a.ownDipUntil = now.Add(2 * a.rtt.srtt)
 	case phaseCruise:
 		a.setRate(bw)
-		if bw > a.probeBW*(1+g/2) {
-			a.phase, a.probeMult = phaseProbe, min(2*a.probeMult, maxFollowMult)
+		if bw > a.probeBW*(1+g/2) && a.probeMult < maxFollowMult {
+			a.phase, a.probeMult = phaseProbe, 2*a.probeMult
 			return
 		}
 		a.probeMult = 1
