@@ -112,8 +112,8 @@ type opening struct {
 func (n *Node) open(ctx context.Context, root cid.Cid, set *sourceSet, policy ratectl.Policy, req apitype.GetRequest) *opening {
 	o := &opening{journal: &journal{store: n.store, id: downloadID(root, req.Out)}, started: time.Now()}
 	rctx, cancel := context.WithCancel(ctx)
-	wait := n.requestRates(rctx, set, policy, req)
-	o.waitRates, o.rateDone = wait, func() { cancel(); wait() }
+	wait, release := n.requestRates(rctx, set, policy, req)
+	o.waitRates, o.rateDone = wait, func() { cancel(); wait(); release() }
 	if policy == 0 {
 		// Asking for the peers' own settings again need not hold the
 		// first chunk requests (nothing changes when none was set), nor
@@ -387,11 +387,21 @@ func ratePolicy(req apitype.GetRequest) (ratectl.Policy, error) {
 // the requested policy and rates, or with its own settings when none were
 // asked for (p is 0): the connection may be one an earlier download set
 // rates on, and a daemon keeps its connections. It returns a func that
-// waits for the answers. A peer that cannot (no swarmrc session, an old
+// waits for the answers and one that releases the rates held. A peer that cannot (no swarmrc session, an old
 // version) keeps its own settings; the download goes on.
-func (n *Node) requestRates(ctx context.Context, set *sourceSet, p ratectl.Policy, req apitype.GetRequest) (wait func()) {
+//
+// A get that asks for rates holds them on its peers until release; a get
+// that asks for none leaves a held peer alone (rateholds.go).
+func (n *Node) requestRates(ctx context.Context, set *sourceSet, p ratectl.Policy, req apitype.GetRequest) (wait, release func()) {
 	var wg sync.WaitGroup
+	var releases []func()
 	for _, ps := range set.peers {
+		if p == 0 && n.rateHolds.held(ps.peer) {
+			continue
+		}
+		if p != 0 {
+			releases = append(releases, n.rateHolds.hold(ps.peer))
+		}
 		wg.Go(func() {
 			m, err := ps.requestRate(ctx, uint8(p), uint64(req.Rate), uint64(req.MinRate))
 			if err != nil && p == 0 {
@@ -408,7 +418,11 @@ func (n *Node) requestRates(ctx context.Context, set *sourceSet, p ratectl.Polic
 			n.log.Log(ctx, level, "peer sends with", "peer", ps.peer, "policy", ratectl.Policy(m.Policy), "rate", m.Target, "min", m.MinRate)
 		})
 	}
-	return wg.Wait
+	return wg.Wait, func() {
+		for _, r := range releases {
+			r()
+		}
+	}
 }
 
 // capDownload applies the node's --max-download-rate: each of the named

@@ -74,6 +74,7 @@ type Node struct {
 	haves     haveTable
 
 	endpointsMu sync.Mutex // one edit of recorded endpoints at a time
+	rateHolds   rateHolds  // peers running gets asked for rates of their own
 }
 
 // New opens the repo and starts the node.

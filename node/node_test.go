@@ -617,3 +617,62 @@ func TestAddReportsAMovedName(t *testing.T) {
 		}
 	}
 }
+
+// A get that asks for no rates leaves alone a peer whose rates another
+// running get asked for (found by review: it reset them to the peer's own
+// in the middle of the other download); once that get ends, the next one
+// asks for the peer's own settings again.
+func TestPlainGetKeepsARunningGetsRates(t *testing.T) {
+	a, b := nodetest.New(t), nodetest.New(t)
+	dir := t.TempDir()
+	add := func(name string, size int) string {
+		f := filepath.Join(dir, name)
+		if err := os.WriteFile(f, bytes.Repeat([]byte(name), size/len(name)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		res, err := a.Add(context.Background(), apitype.AddRequest{Path: f}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Root
+	}
+	big, small, other := add("big", 6<<20), add("small", 1<<10), add("other", 1<<10)
+	peers := []string{nodetest.Addr(t, a)}
+	policy := func() string {
+		st, _ := a.Status(context.Background())
+		if len(st.Sessions) != 1 {
+			return ""
+		}
+		return st.Sessions[0].Policy
+	}
+	slow := make(chan error, 1)
+	go func() {
+		_, err := b.Get(context.Background(), apitype.GetRequest{CID: big, Out: filepath.Join(dir, "o-big"), Peers: peers,
+			Policy: "fixed", Rate: 2 << 20}, nil) // 3 s
+		slow <- err
+	}()
+	for i := 0; policy() != "fixed"; i++ {
+		if i == 200 {
+			t.Fatal("the fixed-rate get never set its rate")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if _, err := b.Get(context.Background(), apitype.GetRequest{CID: small, Out: filepath.Join(dir, "o-small"), Peers: peers}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := policy(); got != "fixed" {
+		t.Errorf("a plain get in the middle of a fixed-rate one left the peer at %q", got)
+	}
+	if err := <-slow; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Get(context.Background(), apitype.GetRequest{CID: other, Out: filepath.Join(dir, "o-other"), Peers: peers}, nil); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; policy() != "fair"; i++ {
+		if i == 100 {
+			t.Fatalf("after the fixed-rate get, a plain one left the peer at %q", policy())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

@@ -110,7 +110,7 @@ func (s *Store) ReadChunk(ctx context.Context, c cid.Cid) ([]byte, error) {
 // The first for a path is a warning that says what to do: the node no
 // longer serves that part of the file.
 func (s *Store) dropLocation(c cid.Cid, l catalog.Location) error {
-	if _, seen := s.warned.LoadOrStore(l.Path, struct{}{}); !seen && l.Kind == catalog.InPlace {
+	if l.Kind == catalog.InPlace && s.firstChange(l) {
 		s.log.Warn("a file changed since it was added: the chunks that no longer match are not served; run `swarm add` on it again to serve its new content",
 			"path", l.Path, "offset", l.Offset)
 	}
@@ -134,4 +134,13 @@ func (s *Store) dropLocation(c cid.Cid, l catalog.Location) error {
 			return txn.Set(key, encodeLocations(rest))
 		}
 	})
+}
+
+// firstChange reports whether l's file, as it was added, has not been
+// reported changed yet: after `swarm add` again (a new size or mtime
+// recorded), a later change is reported again.
+func (s *Store) firstChange(l catalog.Location) bool {
+	key := fmt.Sprintf("%s\x00%d\x00%d", l.Path, l.FileSize, l.ModTime)
+	_, seen := s.warned.LoadOrStore(key, struct{}{})
+	return !seen
 }

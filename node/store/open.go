@@ -29,7 +29,7 @@ type Store struct {
 	closed bool
 
 	journal *journalWriter
-	warned  sync.Map // paths whose changed content was reported, path → struct{}
+	warned  sync.Map // in-place files (path, size and mtime as added) whose changed content was reported
 }
 
 // Open opens (creating if needed) the index in dir/index and the blob store

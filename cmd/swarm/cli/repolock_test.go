@@ -24,7 +24,7 @@ func TestLockHolder(t *testing.T) {
 		command bool
 	}{
 		{[]string{"sleep", "30"}, true},
-		{[]string{"sh", "-c", "sleep 30", "daemon"}, false},
+		{[]string{"sh", "-c", "sleep 30; :", "daemon"}, false}, // "; :" keeps a bash that execs its last command from becoming sleep
 	} {
 		p := exec.Command(c.args[0], c.args[1:]...)
 		if err := p.Start(); err != nil {
