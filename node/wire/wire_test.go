@@ -213,3 +213,23 @@ func TestRatePolicyDefault(t *testing.T) {
 		}
 	}
 }
+
+// FuzzReadFrame: a frame read from any bytes is exactly its minimal length
+// prefix and its body, and never longer than the limit.
+func FuzzReadFrame(f *testing.F) {
+	for _, m := range seeds(f) {
+		frame, _ := AppendFrame(nil, &m)
+		f.Add(frame)
+	}
+	f.Add([]byte{0x82, 0x00, byte(TypeNotFound), 0x00})
+	f.Fuzz(func(t *testing.T, in []byte) {
+		body, err := ReadFrameMax(bufio.NewReader(bytes.NewReader(in)), nil, 1<<16)
+		if err != nil {
+			return
+		}
+		prefix := binary.AppendUvarint(nil, uint64(len(body)))
+		if len(body) > 1<<16 || !bytes.HasPrefix(in, append(prefix, body...)) {
+			t.Fatalf("read %d-byte body from %x", len(body), in[:min(len(in), 32)])
+		}
+	})
+}
