@@ -25,24 +25,9 @@ set -euo pipefail
 [ $# -eq 8 ] || { sed -n '2,12p' "$0"; exit 2; }
 RATE=$1 RTT=$2 LOSS=$3 QMS=$4 FILE=$5 ROUNDS=$6 A=$7 B=$8
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-WORK=$(mktemp -d /tmp/swarm-ab.XXXXXX)
-LAB_PID="" SEED_PID=""
-cleanup() {
-	[ -n "$SEED_PID" ] && kill "$SEED_PID" 2>/dev/null || true
-	[ -n "$LAB_PID" ] && kill "$LAB_PID" 2>/dev/null && wait "$LAB_PID" 2>/dev/null || true
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-(cd "$ROOT" && go build -o "$WORK/wanlab" ./bench/wanlab)
 # shellcheck disable=SC2086 # LAB_ARGS is a list of flags
-"$WORK/wanlab" up --rate "$RATE" --rtt "$RTT" --loss "$LOSS" --queue-ms "$QMS" ${LAB_ARGS:-} >"$WORK/lab.log" 2>&1 &
-LAB_PID=$!
-for _ in $(seq 100); do grep -q "is up" "$WORK/lab.log" && break; sleep 0.1; done
-ID=$(grep -o "wan lab [0-9a-f]* is up" "$WORK/lab.log" | awk '{print $3}')
-[ -n "$ID" ] || { cat "$WORK/lab.log"; exit 1; }
-S="ip netns exec swl-$ID-s1" D="ip netns exec swl-$ID-d"
+lab_up swarm-ab "$RATE" "$RTT" "$LOSS" "$QMS" ${LAB_ARGS:-}
 SIZE=$(stat -c %s "$FILE")
-DADDR=$(grep -o "^  d  *10\.77\.[0-9.]*" "$WORK/lab.log" | awk '{print $2}')
 tcp() { # one iperf3 transfer of SIZE bytes with congestion control $1
 	$D iperf3 -s -1 -B "$DADDR" -p 5299 >/dev/null 2>&1 &
 	local srv=$!

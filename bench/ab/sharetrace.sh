@@ -16,22 +16,9 @@ set -euo pipefail
 [ $# -ge 2 ] || { sed -n '2,14p' "$0"; exit 2; }
 BIN=$1 CC=$2 POL=${3:-fair} TRACE=$(realpath -m "${4:-share.trace}")
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-WORK=$(mktemp -d /tmp/swarm-share.XXXXXX)
-LAB_PID="" SEED_PID=""
-cleanup() {
-	[ -n "$SEED_PID" ] && kill "$SEED_PID" 2>/dev/null || true
-	[ -n "$LAB_PID" ] && kill "$LAB_PID" 2>/dev/null && wait "$LAB_PID" 2>/dev/null || true
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-(cd "$ROOT" && go build -o "$WORK/wanlab" ./bench/wanlab)
-"$WORK/wanlab" up --rate 50 --rtt 50 --loss 0 --queue-ms 50 >"$WORK/lab.log" 2>&1 &
-LAB_PID=$!
-for _ in $(seq 100); do grep -q "is up" "$WORK/lab.log" && break; sleep 0.1; done
-ID=$(grep -o "wan lab [0-9a-f]* is up" "$WORK/lab.log" | awk '{print $3}')
-[ -n "$ID" ] || { cat "$WORK/lab.log"; exit 1; }
-S="ip netns exec swl-$ID-s1" D="ip netns exec swl-$ID-d"
-DADDR=$(grep -o "^  d  *10\.77\.[0-9.]*" "$WORK/lab.log" | awk '{print $2}')
+# shellcheck source=seeder.sh
+. "$(dirname "$0")/seeder.sh"
+lab_up swarm-share 50 50 0 50
 head -c 300000000 /dev/urandom >"$WORK/f.bin"
 SWARM_REPO=$WORK/seed $S "$BIN" init >/dev/null
 CID=$(SWARM_REPO=$WORK/seed $S "$BIN" add "$WORK/f.bin" -Q)
