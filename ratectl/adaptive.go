@@ -221,7 +221,7 @@ func (a *adaptive) Snapshot() Snapshot {
 		Policy: a.cfg.Policy, Mode: modeNames[a.mode], Rate: a.rate,
 		BaseRTT: a.rtt.base(), SRTT: a.rtt.srtt, QueueDelay: a.rtt.queueDelay(), Jitter: a.rtt.jitter(),
 		Inflight: a.InflightLimit(), LossRate: a.loss.rate, TargetQueue: a.target(),
-		MSS: a.cfg.MSS,
+		MSS: a.cfg.MSS, Dips: a.blind.dips,
 	}
 }
 

@@ -59,6 +59,7 @@ type blindWatch struct {
 	dipFrom  time.Time // a dip began (zero: none running)
 	lastDip  time.Time // the last dip counted
 	until    time.Time // a loss-blind competitor is assumed until then
+	dips     int       // dips counted, for traces
 }
 
 func newBlindWatch() blindWatch { return blindWatch{longBase: newMinFilter(blindBaseWindow)} }
@@ -104,6 +105,7 @@ func (w *blindWatch) round(now time.Time, r blindRound) {
 // dipped counts a dip that refilled in time; one at BBR's period after
 // the last marks the competitor.
 func (w *blindWatch) dipped(now time.Time) {
+	w.dips++
 	if !w.lastDip.IsZero() {
 		if d := now.Sub(w.lastDip); d >= dipEveryMin && d <= dipEveryMax {
 			w.until = now.Add(blindHold)

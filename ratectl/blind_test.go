@@ -65,7 +65,10 @@ func TestFairSharesWithBBR(t *testing.T) {
 	for _, mbps := range []float64{20, 50} {
 		sc := scenario{link(mbps, 50*time.Millisecond, 0, 1), join + 15*time.Second, join + 65*time.Second}
 		share, w := runWatched(t, sc, linksim.NewBBR(simMSS), join)
-		t.Logf("fair joining BBR at %.0f Mbit/s: %.3f of the total; follow from %v", mbps, share, w.followed)
+		t.Logf("fair joining BBR at %.0f Mbit/s: %.3f of the total; follow from %v; %d dips", mbps, share, w.followed, w.Snapshot().Dips)
+		if w.Snapshot().Dips < 2 {
+			t.Errorf("the snapshot (and the trace) counted %d dips, want the two that turned the follow mode on", w.Snapshot().Dips)
+		}
 		if share < 1.0/3 {
 			t.Errorf("fair joining BBR at %.0f Mbit/s, 50 ms, 1 BDP got %.3f of what both got, want at least a third", mbps, share)
 		}

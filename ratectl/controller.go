@@ -54,4 +54,7 @@ type Snapshot struct {
 	// the policy's, or less on a buffer too shallow to hold it.
 	TargetQueue time.Duration
 	MSS         int // payload of a full packet (see SetMSS)
+	// Dips counts the competitor's queue dips the follow mode's detector
+	// has counted (blind.go): two at BBR's period turn the mode on.
+	Dips int
 }

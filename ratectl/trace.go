@@ -23,6 +23,7 @@ type TraceRecord struct {
 	LossRate   float64       `json:"loss"`        // smoothed lost/(acked+lost)
 	InFlight   int           `json:"inflight"`    // bytes unacknowledged
 	Retrans    int64         `json:"retrans"`     // bytes retransmitted so far
+	Dips       int           `json:"dips"`        // competitor queue dips counted (the follow mode's detector)
 	// Unsent is what the application has written but not yet sent, and
 	// Credit what the peer's receive credit still allows: a sender with
 	// little in flight and nothing unsent waits for its application; one

@@ -71,7 +71,7 @@ func (c *Conn) trace(now time.Time) {
 	c.cfg.Tracer.Trace(ratectl.TraceRecord{
 		Time: now, Conn: c.localID.String(), Policy: snap.Policy.String(), Mode: snap.Mode,
 		Rate: snap.Rate, Delivery: delivery, RTT: snap.SRTT, BaseRTT: snap.BaseRTT,
-		QueueDelay: snap.QueueDelay, Jitter: snap.Jitter, LossRate: snap.LossRate, InFlight: s.inflight,
+		QueueDelay: snap.QueueDelay, Jitter: snap.Jitter, LossRate: snap.LossRate, InFlight: s.inflight, Dips: snap.Dips,
 		Retrans: s.bytesRetrans, Unsent: int64(end - s.nextOff), Credit: int64(s.peerLimit) - int64(s.nextOff),
 	})
 }
