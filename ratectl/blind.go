@@ -56,10 +56,10 @@ type blindWatch struct {
 	highFrom time.Time // the queue has stood since (zero: it does not)
 	episodes int       // round trips with losses since highFrom
 	lastLoss time.Time
-	dipFrom  time.Time // a dip began (zero: none running)
-	lastDip  time.Time // the last dip counted
-	until    time.Time // a loss-blind competitor is assumed until then
-	dips     int       // dips counted, for traces
+	dipFrom  time.Time    // a dip began (zero: none running)
+	lastDips [4]time.Time // the last dips counted, a ring
+	until    time.Time    // a loss-blind competitor is assumed until then
+	dips     int          // dips counted, for traces
 }
 
 func newBlindWatch() blindWatch { return blindWatch{longBase: newMinFilter(blindBaseWindow)} }
@@ -104,14 +104,18 @@ func (w *blindWatch) round(now time.Time, r blindRound) {
 
 // dipped counts a dip that refilled in time; one at BBR's period after
 // the last marks the competitor.
+//
+// Any of the last few dips may be the one before: a dip of another kind
+// between two of BBR's (a drain of the flow's own that outlasted its
+// mark, a competitor's other move) must not break the sequence.
 func (w *blindWatch) dipped(now time.Time) {
 	w.dips++
-	if !w.lastDip.IsZero() {
-		if d := now.Sub(w.lastDip); d >= dipEveryMin && d <= dipEveryMax {
+	for _, t := range w.lastDips {
+		if d := now.Sub(t); !t.IsZero() && d >= dipEveryMin && d <= dipEveryMax {
 			w.until = now.Add(blindHold)
 		}
 	}
-	w.lastDip = now
+	w.lastDips[w.dips%len(w.lastDips)] = now
 }
 
 func (w *blindWatch) active(now time.Time) bool { return now.Before(w.until) }

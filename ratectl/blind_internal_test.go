@@ -28,6 +28,8 @@ func TestBlindWatch(t *testing.T) {
 		{"no losses between the dips (a loss-based competitor)", bbr, 0, 40 * time.Millisecond, false},
 		{"a queue of the flow's own size", bbr, 5, 15 * time.Millisecond, false},
 		{"dips 6 s apart", []dip{{10 * time.Second, 300 * time.Millisecond, false}, {16 * time.Second, 300 * time.Millisecond, false}}, 5, 40 * time.Millisecond, false},
+		{"another dip between two of BBR's", []dip{{10 * time.Second, 300 * time.Millisecond, false},
+			{14 * time.Second, 300 * time.Millisecond, false}, {20200 * time.Millisecond, 300 * time.Millisecond, false}}, 5, 40 * time.Millisecond, true},
 		{"slow refills", []dip{{10 * time.Second, 3 * time.Second, false}, {20200 * time.Millisecond, 3 * time.Second, false}}, 5, 40 * time.Millisecond, false},
 		{"the flow's own drains", []dip{{10 * time.Second, 300 * time.Millisecond, true}, {20200 * time.Millisecond, 300 * time.Millisecond, true}}, 5, 40 * time.Millisecond, false},
 	} {
