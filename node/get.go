@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -386,12 +385,12 @@ func ratePolicy(req apitype.GetRequest) (ratectl.Policy, error) {
 // requestRates asks every peer, all at once, to send this download with
 // the requested policy and rates, or with its own settings when none were
 // asked for (p is 0): the connection may be one an earlier download set
-// rates on, and a daemon keeps its connections. It returns a func that
-// waits for the answers and one that releases the rates held. A peer that cannot (no swarmrc session, an old
-// version) keeps its own settings; the download goes on.
-//
-// A get that asks for rates holds them on its peers until release; a get
-// that asks for none leaves a held peer alone (rateholds.go).
+// rates on, and a daemon keeps its connections. A get that asks for rates
+// holds them on its peers until release; a get that asks for none leaves
+// a held peer alone (rateholds.go). It returns a func that waits for the
+// answers and one that releases the rates held. A peer that cannot (no
+// swarmrc session, an old version) keeps its own settings; the download
+// goes on.
 func (n *Node) requestRates(ctx context.Context, set *sourceSet, p ratectl.Policy, req apitype.GetRequest) (wait, release func()) {
 	var wg sync.WaitGroup
 	var releases []func()
@@ -404,18 +403,14 @@ func (n *Node) requestRates(ctx context.Context, set *sourceSet, p ratectl.Polic
 		}
 		wg.Go(func() {
 			m, err := ps.requestRate(ctx, uint8(p), uint64(req.Rate), uint64(req.MinRate))
-			if err != nil && p == 0 {
-				n.log.Debug("peer keeps its own rate settings", "peer", ps.peer, "err", err)
-				return
-			} else if err != nil {
+			switch {
+			case p == 0: // every get that asks for nothing sends one: quiet
+				n.log.Debug("peer sends with its own settings", "peer", ps.peer, "err", err)
+			case err != nil:
 				n.log.Warn("peer keeps its own rate settings: --policy, --rate and --min-rate apply only over swarmrc", "peer", ps.peer, "err", err)
-				return
+			default:
+				n.log.Info("peer sends with", "peer", ps.peer, "policy", ratectl.Policy(m.Policy), "rate", m.Target, "min", m.MinRate)
 			}
-			level := slog.LevelInfo
-			if p == 0 {
-				level = slog.LevelDebug
-			}
-			n.log.Log(ctx, level, "peer sends with", "peer", ps.peer, "policy", ratectl.Policy(m.Policy), "rate", m.Target, "min", m.MinRate)
 		})
 	}
 	return wg.Wait, func() {

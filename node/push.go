@@ -133,8 +133,6 @@ func (pp *pushPlans) plan(ctx context.Context, root cid.Cid, budget uint64, get 
 	return full, nil
 }
 
-// decodePlan decodes root, if its manifest is a single block, into its
-// plan for maxPushBytes; nil for any other manifest.
 // errMultiBlock: a manifest of more than one block is not pushed (its
 // chunk list would cost the seeder a walk of many blocks per request).
 var errMultiBlock = errors.New("manifest has more than one block")
@@ -147,6 +145,8 @@ func definitive(err error) bool {
 		errors.Is(err, manifest.ErrInvalid) || errors.Is(err, manifest.ErrUnsupportedVersion)
 }
 
+// decodePlan decodes root, if its manifest is a single block, into its
+// plan for maxPushBytes.
 func decodePlan(ctx context.Context, root cid.Cid, get func(context.Context, cid.Cid) ([]byte, error)) ([]plannedChunk, error) {
 	m, err := manifest.Decode(ctx, root, func(ctx context.Context, c cid.Cid) ([]byte, error) {
 		if !c.Equals(root) {

@@ -16,7 +16,8 @@ type rateHolds struct {
 	n  map[peer.ID]int
 }
 
-// hold records a get that set rates on p; the func it returns ends it.
+// hold records a get that set rates on p; the func it returns, called
+// once, ends it.
 func (h *rateHolds) hold(p peer.ID) (release func()) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -24,15 +25,12 @@ func (h *rateHolds) hold(p peer.ID) (release func()) {
 		h.n = map[peer.ID]int{}
 	}
 	h.n[p]++
-	var once sync.Once
 	return func() {
-		once.Do(func() {
-			h.mu.Lock()
-			defer h.mu.Unlock()
-			if h.n[p]--; h.n[p] <= 0 {
-				delete(h.n, p)
-			}
-		})
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if h.n[p]--; h.n[p] <= 0 {
+			delete(h.n, p)
+		}
 	}
 }
 

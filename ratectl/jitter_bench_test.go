@@ -17,23 +17,34 @@ import (
 //	go test -run '^$' -bench Jitter -benchtime 1x -v ./ratectl/
 func BenchmarkJitter(b *testing.B) {
 	for range b.N {
-		for _, c := range []struct {
-			name string
-			mbps float64
-			rtt  time.Duration
-			loss float64
-		}{
-			{"100M-100ms-1%", 100, 100 * time.Millisecond, 0.01},
-			{"500M-100ms-1%", 500, 100 * time.Millisecond, 0.01},
-			{"100M-500ms-10%", 100, 500 * time.Millisecond, 0.10},
-			{"20M-40ms-0%", 20, 40 * time.Millisecond, 0},
-		} {
+		for _, c := range benchPaths {
 			for _, j := range []time.Duration{0, 2 * time.Millisecond, 5 * time.Millisecond, 10 * time.Millisecond, 20 * time.Millisecond} {
-				got, _, _ := fairAlone(b, linksim.Link{Rate: ratectl.Mbps(c.mbps), RTT: c.rtt, Loss: c.loss, Seed: 1, Jitter: j})
+				l := c.link()
+				l.Jitter = j
+				got, _, _ := fairAlone(b, l)
 				b.Logf("%s jitter ±%v: %.3f of the goodput ceiling over 20 s", c.name, j, got)
 			}
 		}
 	}
+}
+
+// benchPath is a path the simulator benchmarks run fair alone on.
+type benchPath struct {
+	name string
+	mbps float64
+	rtt  time.Duration
+	loss float64
+}
+
+var benchPaths = []benchPath{
+	{"100M-100ms-1%", 100, 100 * time.Millisecond, 0.01},
+	{"500M-100ms-1%", 500, 100 * time.Millisecond, 0.01},
+	{"100M-500ms-10%", 100, 500 * time.Millisecond, 0.10},
+	{"20M-40ms-0%", 20, 40 * time.Millisecond, 0},
+}
+
+func (p benchPath) link() linksim.Link {
+	return linksim.Link{Rate: ratectl.Mbps(p.mbps), RTT: p.rtt, Loss: p.loss, Seed: 1}
 }
 
 // fairAlone runs fair alone for 20 s on l with a buffer of 100 ms at its

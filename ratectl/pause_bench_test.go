@@ -1,11 +1,9 @@
 package ratectl_test
 
 import (
-	"slices"
 	"testing"
 	"time"
 
-	"github.com/swarm-project/swarm/ratectl"
 	"github.com/swarm-project/swarm/ratectl/linksim"
 )
 
@@ -18,25 +16,14 @@ import (
 //	go test -run '^$' -bench LinkPauses -benchtime 1x -v ./ratectl/
 func BenchmarkLinkPauses(b *testing.B) {
 	for range b.N {
-		for _, c := range []struct {
-			name string
-			mbps float64
-			rtt  time.Duration
-			loss float64
-		}{
-			{"100M-100ms-1%", 100, 100 * time.Millisecond, 0.01},
-			{"500M-100ms-1%", 500, 100 * time.Millisecond, 0.01},
-		} {
+		for _, c := range benchPaths[:2] { // 100 and 500 Mbit/s at 100 ms, 1 %
 			for _, st := range []time.Duration{0, 2 * time.Millisecond, 5 * time.Millisecond, 10 * time.Millisecond} {
-				l := linksim.Link{Rate: ratectl.Mbps(c.mbps), RTT: c.rtt, Loss: c.loss, Seed: 1,
-					PauseEvery: 70 * time.Millisecond, PauseFor: st}
-				if st == 0 {
-					l.PauseEvery = 0
+				l := c.link()
+				if st > 0 {
+					l.PauseEvery, l.PauseFor = 70*time.Millisecond, st
 				}
 				got, s, ctl := fairAlone(b, l)
-				q := slices.Clone(s.QueueDelay)
-				slices.Sort(q)
-				p95 := q[len(q)*95/100]
+				p95 := linksim.Percentile(s.QueueDelay, 0.95)
 				b.Logf("%s pauses of %v every 70 ms: %.3f of the ceiling, p95 queue %v, jitter estimate %v",
 					c.name, st, got, p95.Round(100*time.Microsecond), ctl.Snapshot().Jitter.Round(100*time.Microsecond))
 			}

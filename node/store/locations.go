@@ -140,7 +140,12 @@ func (s *Store) dropLocation(c cid.Cid, l catalog.Location) error {
 // reported changed yet: after `swarm add` again (a new size or mtime
 // recorded), a later change is reported again.
 func (s *Store) firstChange(l catalog.Location) bool {
-	key := fmt.Sprintf("%s\x00%d\x00%d", l.Path, l.FileSize, l.ModTime)
-	_, seen := s.warned.LoadOrStore(key, struct{}{})
+	_, seen := s.warned.LoadOrStore(addedFile{l.Path, l.FileSize, l.ModTime}, struct{}{})
 	return !seen
+}
+
+// addedFile is an in-place file as it was added.
+type addedFile struct {
+	path          string
+	size, modTime int64
 }

@@ -89,9 +89,11 @@ func (e *Endpoint) dispatch(m *rxMsg) {
 			c = e.handleInitial(d, m.addr)
 		default:
 			if !looked || id != lastID {
-				lastC, lastID, looked = e.route(id, m.addr), id, true
-				if lastC == nil {
-					e.fromTheDead(typ, id, d, m.addr)
+				var t *tomb
+				lastC, t = e.route(id, m.addr)
+				lastID, looked = id, true
+				if t != nil && wellFormed(typ, d) {
+					e.replyFromTomb(t)
 				}
 			}
 			c = lastC
@@ -135,37 +137,30 @@ func (e *Endpoint) routeEarly(id wire.ConnID, addr net.Addr) *Conn {
 }
 
 // route returns the connection a datagram to id from addr belongs to, or
-// nil.
-func (e *Endpoint) route(id wire.ConnID, addr net.Addr) *Conn {
+// nil; for a recently closed connection of that peer, its tomb instead:
+// the caller answers a late packet that parses whole (wellFormed) with the
+// connection's Close, since the peer missed it.
+func (e *Endpoint) route(id wire.ConnID, addr net.Addr) (*Conn, *tomb) {
 	e.mu.Lock()
 	c := e.conns[id]
-	e.mu.Unlock()
-	if c == nil {
-		return nil
-	}
-	if !sameAddr(c.raddr, addr) {
-		return nil // spoofed or migrated: not supported
-	}
-	return c
-}
-
-// fromTheDead answers a packet to a recently closed connection, from its
-// peer's address, with the connection's Close: the peer missed it. Only a
-// packet that parses whole is answered (the spec drops anything else
-// without reply), and never a Close: two closed ends would answer each
-// other's Closes.
-func (e *Endpoint) fromTheDead(typ wire.Type, id wire.ConnID, d []byte, addr net.Addr) {
-	e.mu.Lock()
 	t := e.tombs[id]
 	e.mu.Unlock()
-	if t != nil && sameAddr(t.addr, addr) && wellFormed(typ, d) {
-		e.replyFromTomb(t)
+	if c == nil {
+		if t != nil && sameAddr(t.addr, addr) {
+			return nil, t
+		}
+		return nil, nil
 	}
+	if !sameAddr(c.raddr, addr) {
+		return nil, nil // spoofed or migrated: not supported
+	}
+	return c, nil
 }
 
 // wellFormed reports whether d parses whole as a packet of type typ that
-// a closed connection answers (anything but Initial, which has no
-// connection yet, and Close).
+// a closed connection answers: anything but Initial, which has no
+// connection yet, and Close (two closed ends would answer each other's);
+// the spec drops a packet that does not parse without reply.
 func wellFormed(typ wire.Type, d []byte) bool {
 	var err error
 	switch typ {
